@@ -1,0 +1,53 @@
+export {
+  METRIC_CATALOG,
+  METRIC_NAMES,
+  REPORT_KEYS,
+  catalogEntry,
+  isMetricName,
+  reportKeyOf,
+  zeroMetrics,
+  type CatalogEntry,
+  type MetricName,
+  type ReportKey,
+  type ReportMetrics,
+} from './catalog.js';
+export {
+  MAX_COUNTER,
+  REPORT_SCHEMA,
+  REPORT_SCHEMA_VERSION,
+  SEMVER_PATTERN,
+  UUID_V4_PATTERN,
+  VERSION_MAX_LENGTH,
+  type DailyReport,
+  type ReportWindow,
+} from './report-schema.js';
+export {
+  DAY_MS,
+  checkReportWindow,
+  formatUtcTimestamp,
+  parseUtcTimestamp,
+  validateReport,
+  validateReportSchema,
+  type ReportCheck,
+  type ValidationIssue,
+} from './report-validator.js';
+export {
+  COLLECTOR_CONFIG_SCHEMA,
+  collectorConfigKeys,
+  type LeafKind,
+  type LeafNode,
+  type ObjectNode,
+  type SchemaKey,
+  type SchemaNode,
+} from './collector-config-schema.js';
+export {
+  ConfigError,
+  loadCollectorConfig,
+  loadCollectorConfigFile,
+  parseHostPort,
+  type CollectorConfig,
+  type LoadResult,
+} from './collector-config.js';
+export { substituteEnv, EnvSubstitutionError, type Substitution } from './env-substitution.js';
+export { formatDuration, parseByteSize, parseDuration } from './units.js';
+export { MODE_VARIABLES, decideTelemetryMode, type ModeDecision, type TelemetryMode } from './telemetry-mode.js';

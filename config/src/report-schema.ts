@@ -1,0 +1,77 @@
+// The daily report JSON Schema, generated from the catalog. It is the one wire contract with the
+// vendor: the collector checks its own output against it and the receiver validates every request.
+
+import { deepFreeze } from './freeze.js';
+import { METRIC_CATALOG, type ReportMetrics } from './catalog.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** Largest integer a JSON number carries exactly (2^53 − 1). */
+export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+
+/** Canonical lowercase UUID v4. */
+export const UUID_V4_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
+
+/** Semantic Versioning 2.0.0 (the pattern published at semver.org). */
+export const SEMVER_PATTERN =
+  '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)' +
+  '(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?' +
+  '(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$';
+
+/** A UTC timestamp with second (or millisecond) precision, always ending in Z. */
+export const UTC_TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{3})?Z$';
+
+export const VERSION_MAX_LENGTH = 64;
+
+export interface ReportWindow {
+  readonly start: string;
+  readonly end: string;
+}
+
+/** One daily report, exactly as it crosses the network. */
+export interface DailyReport {
+  readonly schema_version: typeof REPORT_SCHEMA_VERSION;
+  readonly report_id: string;
+  readonly version: string;
+  readonly stack_id: string;
+  readonly window: ReportWindow;
+  readonly metrics: ReportMetrics;
+}
+
+function buildReportSchema() {
+  const counter = { type: 'integer', minimum: 0, maximum: MAX_COUNTER };
+  const uuid = { type: 'string', maxLength: 36, pattern: UUID_V4_PATTERN };
+  const timestamp = { type: 'string', maxLength: 24, pattern: UTC_TIMESTAMP_PATTERN };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `https://lunadefend.example/schemas/daily-report/v${REPORT_SCHEMA_VERSION}.json`,
+    title: 'LunaDefend daily usage report',
+    description: 'Daily totals of one deployment (stack id) and product version over one UTC window.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['schema_version', 'report_id', 'version', 'stack_id', 'window', 'metrics'],
+    properties: {
+      schema_version: { type: 'integer', const: REPORT_SCHEMA_VERSION },
+      report_id: { ...uuid, description: 'Random UUID made when the window was sealed; the same on every retry.' },
+      version: { type: 'string', minLength: 5, maxLength: VERSION_MAX_LENGTH, pattern: SEMVER_PATTERN },
+      stack_id: { ...uuid, description: 'Random per-deployment identifier, never derived from anything.' },
+      window: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['start', 'end'],
+        properties: { start: timestamp, end: timestamp },
+      },
+      metrics: {
+        type: 'object',
+        additionalProperties: false,
+        required: METRIC_CATALOG.map((m) => m.reportKey),
+        properties: Object.fromEntries(
+          METRIC_CATALOG.map((m) => [m.reportKey, { ...counter, description: m.description }]),
+        ),
+      },
+    },
+  } as const;
+}
+
+/** The report JSON Schema (draft-07), frozen. */
+export const REPORT_SCHEMA: Readonly<Record<string, unknown>> = deepFreeze(buildReportSchema());

@@ -1,0 +1,2 @@
+// Public API of @lunadefend/example-tokenizer; filled in by its component.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @lunadefend/metrics; filled in by its component.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @lunadefend/collector; filled in by its component.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @lunadefend/receiver; filled in by its component.
+export {};

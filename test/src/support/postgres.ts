@@ -1,0 +1,75 @@
+// PostgreSQL for tests. `.ci/run` starts a server and exports LUNADEFEND_TEST_DATABASE_URL; each
+// suite creates a database of its own and drops it afterwards. Under CI=true a suite that cannot
+// reach PostgreSQL fails; on a laptop without it, the suite is skipped with a one-line reason.
+
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const TEST_DATABASE_URL_VARIABLE = 'LUNADEFEND_TEST_DATABASE_URL';
+
+export interface TestDatabase {
+  /** Connection URL of the fresh database. */
+  readonly url: string;
+  /** Drops the database (terminating leftover connections). */
+  drop(): Promise<void>;
+}
+
+export type PostgresAvailability = { available: true; adminUrl: string } | { available: false; reason: string };
+
+/** Whether PostgreSQL is reachable; throws under CI=true when it is not (never skip in CI). */
+export async function postgresAvailability(env: NodeJS.ProcessEnv = process.env): Promise<PostgresAvailability> {
+  const adminUrl = env[TEST_DATABASE_URL_VARIABLE];
+  const required = env.CI === 'true';
+  const unavailable = (reason: string): PostgresAvailability => {
+    if (required) throw new Error(`PostgreSQL is required under CI=true: ${reason}`);
+    return { available: false, reason };
+  };
+  if (adminUrl === undefined || adminUrl === '') return unavailable(`${TEST_DATABASE_URL_VARIABLE} is not set`);
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return { available: true, adminUrl };
+  } catch (error) {
+    return unavailable(`cannot connect to ${redact(adminUrl)}: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Creates an empty database with a random name next to the admin URL's database. */
+export async function createTestDatabase(adminUrl: string): Promise<TestDatabase> {
+  const name = `lunadefend_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<unparseable URL>';
+  }
+}
