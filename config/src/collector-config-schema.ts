@@ -47,6 +47,7 @@ export const COLLECTOR_CONFIG_SCHEMA: ObjectNode = object('The collector sidecar
       window: leaf('duration', '24h', 'Length of a UTC-aligned aggregation window; 24h in production, seconds for tests and demos.', 1000),
       send_jitter: leaf('duration', '1h', 'Each sealed report is sent at window end plus a random delay up to this, to spread a fleet out.'),
       max_streams: leaf('positive-integer', 10_000, 'Most cumulative streams tracked at once; points of new streams beyond it are rejected.', 1),
+      stream_staleness: leaf('duration', '1h', 'A cumulative stream not seen this long may be evicted to make room for a new one (eviction never causes a double count).', 1000),
     }),
   }),
   exporters: object('Where reports go.', {

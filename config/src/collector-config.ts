@@ -16,7 +16,12 @@ export interface CollectorConfig {
     };
   };
   readonly processors: {
-    readonly lunadefend_aggregate: { readonly window: number; readonly send_jitter: number; readonly max_streams: number };
+    readonly lunadefend_aggregate: {
+      readonly window: number;
+      readonly send_jitter: number;
+      readonly max_streams: number;
+      readonly stream_staleness: number;
+    };
   };
   readonly exporters: {
     readonly lunadefend: {
