@@ -1,2 +1,17 @@
-// Public API of @lunadefend/receiver; filled in by its component.
-export {};
+// Public API of @lunadefend/receiver.
+export type {
+  BlockedStack,
+  DailyStats,
+  DailyStatsQuery,
+  DayRange,
+  DeploymentSummary,
+  DeploymentsPage,
+  DeploymentsQuery,
+  FlaggedQuery,
+  FlaggedReport,
+  InsertOptions,
+  InsertOutcome,
+  RetentionResult,
+  Storage,
+  WeeklyStats,
+} from './storage/storage.js';

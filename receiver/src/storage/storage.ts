@@ -1,0 +1,141 @@
+// The storage contract of the receiver. Two implementations (SQLite, PostgreSQL) keep it, and one
+// contract suite (contract.ts) holds both to it. Idempotency lives in the database: report_id is
+// unique, so any number of receiver replicas sharing one PostgreSQL never count a report twice.
+//
+// Dates are UTC calendar days 'YYYY-MM-DD'. A report belongs to the UTC day of its window.start;
+// weeks are ISO weeks and are named by their Monday. Flagged reports (above a plausibility bound)
+// are stored for inspection but never counted in any statistic.
+
+import type { DailyReport, ReportKey } from '@lunadefend/config';
+
+/** What happened to one report offered to `insertReport`. */
+export type InsertOutcome =
+  /** Stored now (counted unless flagged). */
+  | { readonly status: 'accepted' }
+  /** A report with this report_id is already stored; nothing changed. */
+  | { readonly status: 'duplicate' }
+  /** The stack id already has `maxReportsPerWindow` reports for this window; nothing stored. */
+  | { readonly status: 'window-limit' };
+
+export interface InsertOptions {
+  /** When the receiver accepted the request. */
+  readonly receivedAt: Date;
+  /** Why the report is implausible; a flagged report is stored but left out of every statistic. */
+  readonly flagReason?: string | undefined;
+  /** Most reports one stack id may have for one window (distinct report ids). */
+  readonly maxReportsPerWindow: number;
+}
+
+/** An inclusive range of UTC days, 'YYYY-MM-DD'. */
+export interface DayRange {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface DailyStatsQuery extends DayRange {
+  /** Only these versions (all when absent or empty). */
+  readonly versions?: readonly string[] | undefined;
+}
+
+/** One UTC day of the stats API's answer. Days without reports are omitted. */
+export interface DailyStats {
+  readonly day: string;
+  /** Distinct stack ids with at least one counted report that day. */
+  readonly activeDeployments: number;
+  /** Distinct stack ids per version (a stack that upgraded mid-day counts under both versions). */
+  readonly deploymentsByVersion: Record<string, number>;
+  /** Sum of each counter over the day's counted reports. */
+  readonly totals: Record<ReportKey, number>;
+}
+
+/** One ISO week (Monday to Sunday, UTC). Weeks without reports are omitted. */
+export interface WeeklyStats {
+  /** The Monday, 'YYYY-MM-DD'. */
+  readonly weekStart: string;
+  readonly activeDeployments: number;
+  readonly deploymentsByVersion: Record<string, number>;
+  readonly totals: Record<ReportKey, number>;
+}
+
+export interface DeploymentsQuery extends DailyStatsQuery {
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** One deployment seen in a range; ordered by stackId. */
+export interface DeploymentSummary {
+  readonly stackId: string;
+  /** Versions it reported in the range, sorted. */
+  readonly versions: string[];
+  /** First and last UTC day with a counted report in the range. */
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+}
+
+export interface DeploymentsPage {
+  readonly deployments: DeploymentSummary[];
+  /** Deployments matching the query, ignoring limit and offset. */
+  readonly total: number;
+}
+
+export interface FlaggedQuery extends DayRange {
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** A stored report left out of statistics, and why. */
+export interface FlaggedReport {
+  readonly reportId: string;
+  readonly stackId: string;
+  readonly version: string;
+  readonly day: string;
+  readonly reason: string;
+  readonly receivedAt: string;
+}
+
+export interface BlockedStack {
+  readonly stackId: string;
+  readonly reason: string;
+  /** ISO timestamp. */
+  readonly blockedAt: string;
+}
+
+export interface RetentionResult {
+  /** Raw reports deleted. */
+  readonly reports: number;
+  /** Per-deployment day/week rows deleted (the aggregate counters are kept). */
+  readonly deploymentRows: number;
+}
+
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /** Applies pending migrations; safe to run from several replicas at once. Returns versions applied. */
+  migrate(): Promise<number[]>;
+  /** Latest migration version applied (0 for an empty database). */
+  schemaVersion(): Promise<number>;
+
+  /** Stores a schema- and window-valid report exactly once (by report_id). */
+  insertReport(report: DailyReport, options: InsertOptions): Promise<InsertOutcome>;
+
+  dailyStats(query: DailyStatsQuery): Promise<DailyStats[]>;
+  weeklyStats(query: DayRange): Promise<WeeklyStats[]>;
+  deployments(query: DeploymentsQuery): Promise<DeploymentsPage>;
+  /** Versions with at least one counted report in the range, sorted. */
+  versions(query: DayRange): Promise<string[]>;
+  flaggedReports(query: FlaggedQuery): Promise<FlaggedReport[]>;
+
+  /** Adds (or updates the reason of) a blocked stack id. */
+  blockStack(stackId: string, reason: string, at: Date): Promise<void>;
+  /** Returns false when the stack id was not blocked. */
+  unblockStack(stackId: string): Promise<boolean>;
+  blockedStacks(): Promise<BlockedStack[]>;
+
+  /** Deletes raw reports and per-deployment rows of days before `beforeDay` ('YYYY-MM-DD'). */
+  deleteBefore(beforeDay: string): Promise<RetentionResult>;
+
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
