@@ -1,0 +1,21 @@
+// What the dashboard needs from the receiver. The receiver's app wires these once; the dashboard
+// never reads the environment or opens storage itself.
+
+import type { Storage } from '../storage/storage.js';
+
+/** The slice of a pino logger the dashboard uses (messages are prefixed with "dashboard:"). */
+export interface DashboardLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export interface DashboardDeps {
+  readonly storage: Storage;
+  /** LUNADEFEND_ADMIN_TOKEN; when undefined the signed-in dashboard is off and /stats still works. */
+  readonly adminToken: string | undefined;
+  /** Smallest version cohort (deployments) /stats may show; smaller ones merge into "other". */
+  readonly publicMinCohort: number;
+  readonly logger: DashboardLogger;
+  /** Injected clock: session expiry, default date ranges and the /stats cache all read it. */
+  readonly now: () => Date;
+}
