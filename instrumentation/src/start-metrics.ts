@@ -1,0 +1,158 @@
+// One call starts counting. The hot path is the counter table; the SDK sees the totals only at
+// export time, through one observable counter per catalog metric, so add() costs a property
+// bump whether an exporter is attached or not. Mode `off` builds no SDK object at all: no
+// exporter, no timer, no socket.
+
+import {
+  METRIC_CATALOG,
+  SEMVER_PATTERN,
+  UUID_V4_PATTERN,
+  VERSION_MAX_LENGTH,
+  decideTelemetryMode,
+  type MetricName,
+  type TelemetryMode,
+} from '@lunadefend/config';
+import { ValueType } from '@opentelemetry/api';
+import { AggregationTemporalityPreference, OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { settleWithin } from './bounded.js';
+import { createCounterTable } from './counter-table.js';
+import { createCumulativeExporter, type ExportOutcomes } from './cumulative-exporter.js';
+import { resolveExportSettings } from './export-settings.js';
+import { defaultLogger, type MetricsLogger } from './logger.js';
+import { unrefAgentFactory } from './unref-agent.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+export const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
+
+const SEMVER = new RegExp(SEMVER_PATTERN);
+const UUID_V4 = new RegExp(UUID_V4_PATTERN);
+
+export interface StartMetricsOptions {
+  /** The service's own version, sent as `service.version` (semver, at most 64 characters). */
+  readonly serviceVersion: string;
+  /** The deployment's random UUID v4; defaults to LUNADEFEND_STACK_ID; omitted when neither is set. */
+  readonly stackId?: string;
+  /** Where settings are read from; defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Defaults to console.warn for warnings and NODE_DEBUG=lunadefend-metrics for debug lines. */
+  readonly logger?: MetricsLogger;
+  /** Upper bound on how long flush() and shutdown() wait for the collector. Default 5000. */
+  readonly flushTimeoutMs?: number;
+}
+
+export interface Metrics {
+  /** Adds `value` (default 1) to a catalog counter. Never throws; bad calls are ignored and counted. */
+  readonly add: (name: MetricName, value?: number) => void;
+  /** Exports the current totals now. Resolves within flushTimeoutMs; never rejects. */
+  flush(): Promise<void>;
+  /** Flushes, then stops the exporter. Idempotent; resolves within flushTimeoutMs; never rejects. */
+  shutdown(): Promise<void>;
+  readonly mode: TelemetryMode;
+  /** The variable that decided the mode, or 'default'. */
+  readonly decidedBy: string;
+  /** The OTLP/HTTP URL exports go to, or undefined when mode is off. */
+  readonly endpoint: string | undefined;
+  /** How many add() calls were ignored (unknown name or invalid value). */
+  ignoredCalls(): number;
+  /** Exports that reached the collector / did not, since start. */
+  exportOutcomes(): Readonly<ExportOutcomes>;
+}
+
+export function startMetrics(options: StartMetricsOptions): Metrics {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? defaultLogger;
+  const flushTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+  // Start-up is the one place this package may throw: a missing version is a programming error.
+  if (typeof options.serviceVersion !== 'string' || options.serviceVersion.trim() === '') {
+    throw new TypeError('startMetrics: serviceVersion must be a non-empty string');
+  }
+  const serviceVersion = options.serviceVersion.trim();
+  const stackId = (options.stackId ?? env.LUNADEFEND_STACK_ID)?.trim() || undefined;
+
+  const decision = decideTelemetryMode(env);
+  for (const warning of decision.warnings) logger.warn(warning);
+
+  const table = createCounterTable(() =>
+    logger.debug('add() ignored a call (unknown metric name or a value that is not a non-negative integer); further ones are only counted'),
+  );
+  const outcomes: ExportOutcomes = { succeeded: 0, failed: 0 };
+  const common = {
+    add: table.add,
+    mode: decision.mode,
+    decidedBy: decision.decidedBy,
+    ignoredCalls: table.ignoredCalls,
+    exportOutcomes: () => ({ ...outcomes }),
+  };
+
+  if (decision.mode === 'off') {
+    logger.debug(`telemetry is off (decided by ${decision.decidedBy}); nothing is exported`);
+    return { ...common, endpoint: undefined, flush: async () => {}, shutdown: async () => {} };
+  }
+
+  if (!SEMVER.test(serviceVersion) || serviceVersion.length > VERSION_MAX_LENGTH) {
+    logger.warn(`serviceVersion is not a semantic version of at most ${VERSION_MAX_LENGTH} characters; the collector will not be able to report it`);
+  }
+  if (stackId !== undefined && !UUID_V4.test(stackId)) {
+    logger.warn('the stack id is not a UUID v4; the collector will not be able to report it');
+  }
+
+  const settings = resolveExportSettings(env);
+  for (const warning of settings.warnings) logger.warn(warning);
+
+  const exporter = createCumulativeExporter(
+    new OTLPMetricExporter({
+      url: settings.url,
+      temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
+      httpAgentOptions: unrefAgentFactory,
+    }),
+    logger,
+    outcomes,
+  );
+  const reader = new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: settings.exportIntervalMs,
+    exportTimeoutMillis: settings.exportTimeoutMs,
+  });
+  const provider = new MeterProvider({
+    // Exactly these two attributes: no host, process or env detectors (minimal data at the first hop).
+    resource: resourceFromAttributes({
+      'service.version': serviceVersion,
+      ...(stackId === undefined ? {} : { 'lunadefend.stack_id': stackId }),
+    }),
+    readers: [reader],
+  });
+  const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
+  const instruments = METRIC_CATALOG.map((entry) =>
+    meter.createObservableCounter(entry.instrument, {
+      unit: entry.unit,
+      description: entry.description,
+      // Integer points (asInt), as the report's counters are integers.
+      valueType: ValueType.INT,
+    }),
+  );
+  meter.addBatchObservableCallback((result) => {
+    METRIC_CATALOG.forEach((entry, i) => {
+      const instrument = instruments[i];
+      if (instrument !== undefined) result.observe(instrument, table.total(entry.instrument));
+    });
+  }, instruments);
+  logger.debug(`telemetry is ${decision.mode} (decided by ${decision.decidedBy}); exporting to ${settings.url} every ${settings.exportIntervalMs} ms`);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    ...common,
+    endpoint: settings.url,
+    async flush() {
+      if (stopped !== undefined) return;
+      if (!(await settleWithin(provider.forceFlush(), flushTimeoutMs))) logger.debug(`flush gave up after ${flushTimeoutMs} ms`);
+    },
+    shutdown() {
+      stopped ??= settleWithin(provider.shutdown(), flushTimeoutMs).then((settled) => {
+        if (!settled) logger.debug(`shutdown gave up waiting for the collector after ${flushTimeoutMs} ms`);
+      });
+      return stopped;
+    },
+  };
+}

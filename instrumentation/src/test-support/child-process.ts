@@ -1,0 +1,49 @@
+// Runs a small ESM script in a fresh `node` process against the built package (dist/), so a
+// test can watch what a real process does on its own: which sockets it opens, whether it exits.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** file:// URL of the built package entry point, for `import` in child scripts. */
+export const METRICS_DIST_URL = pathToFileURL(fileURLToPath(new URL('../../dist/index.js', import.meta.url))).href;
+
+export interface ChildResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly elapsedMs: number;
+}
+
+/** Environment without any variable that could decide telemetry or its endpoint. */
+export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(OTEL_|LUNADEFEND_|DO_NOT_TRACK$|NODE_OPTIONS$|NODE_DEBUG$)/.test(key)) continue;
+    env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** Writes `source` to a temp .mjs file and runs it; resolves when the process exits by itself. */
+export function runScript(source: string, env: NodeJS.ProcessEnv): Promise<ChildResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'lunadefend-metrics-'));
+  const file = join(dir, 'child.mjs');
+  writeFileSync(file, source);
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
+    });
+  });
+}

@@ -1,0 +1,33 @@
+// An HTTP(S) agent whose sockets never keep the process alive: a service that ends on its own
+// must not wait for telemetry. Keep-alive is kept so periodic exports reuse one connection.
+
+import http from 'node:http';
+import https from 'node:https';
+import type { Duplex } from 'node:stream';
+
+type CreateConnection = (options: unknown, callback: unknown) => Duplex | null | undefined;
+
+function unrefSockets<T extends http.Agent>(agent: T): T {
+  // createConnection is how Agent opens every socket; wrapping it is the one supported seam.
+  const holder = agent as unknown as { createConnection: CreateConnection };
+  const open = holder.createConnection.bind(agent);
+  holder.createConnection = (options, callback) => {
+    const socket = open(options, callback);
+    (socket as { unref?: () => void } | null | undefined)?.unref?.();
+    return socket;
+  };
+  // Node re-refs a kept-alive socket when a request reuses it; an export in flight must not
+  // hold the process open either.
+  agent.reuseSocket = (socket, request) => {
+    (request as { reusedSocket?: boolean }).reusedSocket = true;
+    (socket as { unref?: () => void }).unref?.();
+  };
+  return agent;
+}
+
+/** An `httpAgentOptions` factory for the OTLP exporter. */
+export function unrefAgentFactory(protocol: string): http.Agent {
+  return protocol === 'https:'
+    ? unrefSockets(new https.Agent({ keepAlive: true }))
+    : unrefSockets(new http.Agent({ keepAlive: true }));
+}
