@@ -1,0 +1,323 @@
+// The storage contract suite: every Storage implementation runs exactly these tests (sqlite.test.ts,
+// postgres.test.ts). Expected statistics are computed here, independently, from the list of
+// reports the test stored, never read back from the store under test.
+
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORT_KEYS, formatUtcTimestamp, zeroMetrics, type DailyReport, type ReportKey } from '@lunadefend/config';
+import { DAY_MS } from '@lunadefend/config';
+import { isoWeekStart, utcDay } from './days.js';
+import type { Storage } from './storage.js';
+
+export interface ContractTarget {
+  /** A migrated, empty store of its own. */
+  create(): Promise<Storage>;
+  /** Removes whatever `create` made (after the stores are closed). */
+  cleanup(): Promise<void>;
+}
+
+const HOUR_MS = 3_600_000;
+const BASE_MS = Date.parse('2026-03-02T00:00:00Z'); // a Monday
+
+/** Deterministic PRNG so a failure can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export function makeReport(overrides: Partial<DailyReport> & { startMs?: number; windowMs?: number } = {}): DailyReport {
+  const startMs = overrides.startMs ?? BASE_MS;
+  const windowMs = overrides.windowMs ?? DAY_MS;
+  return {
+    schema_version: 1,
+    report_id: overrides.report_id ?? randomUUID(),
+    version: overrides.version ?? '1.4.2',
+    stack_id: overrides.stack_id ?? randomUUID(),
+    window: overrides.window ?? { start: formatUtcTimestamp(startMs), end: formatUtcTimestamp(startMs + windowMs) },
+    metrics: overrides.metrics ?? { ...zeroMetrics(), tokenizeSuccess: 4, detokenizeSuccess: 2, createGrantSuccess: 2 },
+  };
+}
+
+interface Seeded {
+  readonly report: DailyReport;
+  readonly flagged: boolean;
+}
+
+/** Reports over 17 days (three ISO weeks), 6h windows, stacks that upgrade mid-range, some flagged. */
+function seedReports(): Seeded[] {
+  const random = prng(42);
+  const stacks = Array.from({ length: 12 }, () => randomUUID());
+  const out: Seeded[] = [];
+  for (let day = 0; day < 17; day += 1) {
+    stacks.forEach((stack, i) => {
+      if (random() < 0.25) return; // not every deployment reports every day
+      const upgraded = day >= 5 + i;
+      // Two windows a day; on its upgrade day a stack reports under both versions.
+      for (const slot of [0, 1]) {
+        const version = upgraded && !(day === 5 + i && slot === 0) ? '1.5.0' : i % 3 === 0 ? '1.3.9' : '1.4.2';
+        const metrics = zeroMetrics();
+        for (const key of REPORT_KEYS) metrics[key] = Math.floor(random() * 1000);
+        out.push({
+          report: makeReport({
+            stack_id: stack,
+            version,
+            startMs: BASE_MS + day * DAY_MS + slot * 6 * HOUR_MS,
+            windowMs: 6 * HOUR_MS,
+            metrics,
+          }),
+          flagged: random() < 0.05,
+        });
+      }
+    });
+  }
+  return out;
+}
+
+interface Expected {
+  active: Set<string>;
+  byVersion: Map<string, Set<string>>;
+  totals: Record<ReportKey, number>;
+}
+
+function expectedBy(seeded: readonly Seeded[], keyOf: (r: DailyReport) => string, versions?: readonly string[]) {
+  const map = new Map<string, Expected>();
+  for (const { report, flagged } of seeded) {
+    if (flagged) continue;
+    if (versions !== undefined && !versions.includes(report.version)) continue;
+    const key = keyOf(report);
+    let entry = map.get(key);
+    if (entry === undefined) {
+      entry = { active: new Set(), byVersion: new Map(), totals: zeroMetrics() };
+      map.set(key, entry);
+    }
+    entry.active.add(report.stack_id);
+    const set = entry.byVersion.get(report.version) ?? new Set<string>();
+    set.add(report.stack_id);
+    entry.byVersion.set(report.version, set);
+    for (const k of REPORT_KEYS) entry.totals[k] += report.metrics[k];
+  }
+  return [...map.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, e]) => ({
+      key,
+      activeDeployments: e.active.size,
+      deploymentsByVersion: Object.fromEntries([...e.byVersion.entries()].sort().map(([v, s]) => [v, s.size])),
+      totals: e.totals,
+    }));
+}
+
+const dayOf = (r: DailyReport): string => r.window.start.slice(0, 10);
+const weekOf = (r: DailyReport): string => isoWeekStart(Date.parse(r.window.start));
+const insertOptions = (flagReason?: string) => ({
+  receivedAt: new Date(BASE_MS + 40 * DAY_MS),
+  flagReason,
+  maxReportsPerWindow: 4,
+});
+
+export function describeStorageContract(name: string, target: () => ContractTarget | undefined): void {
+  describe(`storage contract: ${name}`, () => {
+    let t: ContractTarget;
+    const opened: Storage[] = [];
+    const fresh = async (): Promise<Storage> => {
+      const storage = await t.create();
+      opened.push(storage);
+      return storage;
+    };
+
+    beforeAll(() => {
+      const resolved = target();
+      if (resolved === undefined) throw new Error('storage target unavailable');
+      t = resolved;
+    });
+    afterAll(async () => {
+      for (const storage of opened) await storage.close();
+      await t?.cleanup();
+    });
+
+    it('migrates once and reports the schema version; a second migrate applies nothing', async () => {
+      const storage = await fresh();
+      expect(await storage.schemaVersion()).toBeGreaterThanOrEqual(1);
+      expect(await storage.migrate()).toEqual([]);
+      await expect(storage.ping()).resolves.toBeUndefined();
+    });
+
+    it('stores a report once: accepted, then duplicate, and counts it once', async () => {
+      const storage = await fresh();
+      const report = makeReport();
+      expect(await storage.insertReport(report, insertOptions())).toEqual({ status: 'accepted' });
+      expect(await storage.insertReport(report, insertOptions())).toEqual({ status: 'duplicate' });
+      const [day] = await storage.dailyStats({ from: '2026-03-02', to: '2026-03-02' });
+      expect(day).toEqual({
+        day: '2026-03-02',
+        activeDeployments: 1,
+        deploymentsByVersion: { '1.4.2': 1 },
+        totals: report.metrics,
+      });
+    });
+
+    it('stores one of 25 concurrent copies of a report', async () => {
+      const storage = await fresh();
+      const report = makeReport();
+      const outcomes = await Promise.all(Array.from({ length: 25 }, () => storage.insertReport(report, insertOptions())));
+      expect(outcomes.filter((o) => o.status === 'accepted')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.status === 'duplicate')).toHaveLength(24);
+      const [day] = await storage.dailyStats({ from: '2026-03-02', to: '2026-03-02' });
+      expect(day?.totals.tokenizeSuccess).toBe(report.metrics.tokenizeSuccess);
+    });
+
+    it('keeps every catalog counter exactly, up to 2^53 − 1', async () => {
+      const storage = await fresh();
+      const metrics = zeroMetrics();
+      REPORT_KEYS.forEach((key, i) => (metrics[key] = i === 0 ? Number.MAX_SAFE_INTEGER : 1_000_000_007 * (i + 1)));
+      await storage.insertReport(makeReport({ metrics }), insertOptions());
+      const [day] = await storage.dailyStats({ from: '2026-03-02', to: '2026-03-02' });
+      expect(day?.totals).toEqual(metrics);
+    });
+
+    it('bounds the reports of one stack id per window, counting duplicates as nothing', async () => {
+      const storage = await fresh();
+      const stack = randomUUID();
+      const options = { ...insertOptions(), maxReportsPerWindow: 2 };
+      const first = makeReport({ stack_id: stack });
+      expect((await storage.insertReport(first, options)).status).toBe('accepted');
+      expect((await storage.insertReport(makeReport({ stack_id: stack, version: '1.5.0' }), options)).status).toBe('accepted');
+      expect((await storage.insertReport(makeReport({ stack_id: stack, version: '1.6.0' }), options)).status).toBe('window-limit');
+      expect((await storage.insertReport(first, options)).status).toBe('duplicate');
+      const nextWindow = makeReport({ stack_id: stack, startMs: BASE_MS + DAY_MS });
+      expect((await storage.insertReport(nextWindow, options)).status).toBe('accepted');
+      const stats = await storage.dailyStats({ from: '2026-03-02', to: '2026-03-03' });
+      expect(stats.map((d) => d.deploymentsByVersion)).toEqual([{ '1.4.2': 1, '1.5.0': 1 }, { '1.4.2': 1 }]);
+    });
+
+    describe('on a seeded dataset', () => {
+      let storage: Storage;
+      const seeded = seedReports();
+      const lastDay = utcDay(BASE_MS + 16 * DAY_MS);
+
+      beforeAll(async () => {
+        storage = await fresh();
+        for (const { report, flagged } of seeded) {
+          const outcome = await storage.insertReport(report, insertOptions(flagged ? 'tokenizeSuccess above bound' : undefined));
+          expect(outcome.status).toBe('accepted');
+        }
+      });
+
+      it('answers daily stats equal to an independent computation, flagged reports excluded', async () => {
+        const expected = expectedBy(seeded, dayOf).map(({ key, ...rest }) => ({ day: key, ...rest }));
+        expect(seeded.some((s) => s.flagged)).toBe(true);
+        expect(await storage.dailyStats({ from: '2026-03-02', to: lastDay })).toEqual(expected);
+        // A sub-range returns exactly its days.
+        const sub = await storage.dailyStats({ from: '2026-03-04', to: '2026-03-06' });
+        expect(sub).toEqual(expected.filter((d) => d.day >= '2026-03-04' && d.day <= '2026-03-06'));
+      });
+
+      it('filters daily stats by version', async () => {
+        const versions = ['1.5.0', '1.3.9'];
+        const expected = expectedBy(seeded, dayOf, versions).map(({ key, ...rest }) => ({ day: key, ...rest }));
+        expect(await storage.dailyStats({ from: '2026-03-02', to: lastDay, versions })).toEqual(expected);
+      });
+
+      it('answers weekly stats per ISO week named by its Monday', async () => {
+        const expected = expectedBy(seeded, weekOf).map(({ key, ...rest }) => ({ weekStart: key, ...rest }));
+        expect(expected.map((w) => w.weekStart)).toEqual(['2026-03-02', '2026-03-09', '2026-03-16']);
+        // `from` in the middle of a week still returns that whole week.
+        expect(await storage.weeklyStats({ from: '2026-03-04', to: lastDay })).toEqual(expected);
+      });
+
+      it('lists deployments with their versions and first/last day, paginated, with a total', async () => {
+        const byStack = new Map<string, { versions: Set<string>; days: string[] }>();
+        for (const { report, flagged } of seeded) {
+          if (flagged) continue;
+          const entry = byStack.get(report.stack_id) ?? { versions: new Set<string>(), days: [] };
+          entry.versions.add(report.version);
+          entry.days.push(dayOf(report));
+          byStack.set(report.stack_id, entry);
+        }
+        const expected = [...byStack.entries()]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([stackId, e]) => ({
+            stackId,
+            versions: [...e.versions].sort(),
+            firstSeen: e.days.slice().sort()[0],
+            lastSeen: e.days.slice().sort().at(-1),
+          }));
+        const page1 = await storage.deployments({ from: '2026-03-02', to: lastDay, limit: 5, offset: 0 });
+        const page2 = await storage.deployments({ from: '2026-03-02', to: lastDay, limit: 100, offset: 5 });
+        expect(page1.total).toBe(expected.length);
+        expect([...page1.deployments, ...page2.deployments]).toEqual(expected);
+        const only150 = await storage.deployments({ from: '2026-03-02', to: lastDay, versions: ['1.5.0'], limit: 100, offset: 0 });
+        expect(only150.total).toBe(expected.filter((d) => d.versions.includes('1.5.0')).length);
+        expect(only150.deployments.every((d) => d.versions.join() === '1.5.0')).toBe(true);
+      });
+
+      it('lists the versions seen in a range', async () => {
+        expect(await storage.versions({ from: '2026-03-02', to: lastDay })).toEqual(['1.3.9', '1.4.2', '1.5.0']);
+        expect(await storage.versions({ from: '2026-04-01', to: '2026-04-30' })).toEqual([]);
+      });
+
+      it('lists flagged reports with their reason', async () => {
+        const flagged = seeded.filter((s) => s.flagged).map((s) => s.report.report_id).sort();
+        const listed = await storage.flaggedReports({ from: '2026-03-02', to: lastDay, limit: 1000, offset: 0 });
+        expect(listed.map((f) => f.reportId).sort()).toEqual(flagged);
+        expect(listed.every((f) => f.reason === 'tokenizeSuccess above bound')).toBe(true);
+      });
+    });
+
+    it('deletes exactly the reports of days before the cut-off, keeping aggregate counters', async () => {
+      const storage = await fresh();
+      const days = [0, 1, 2, 3, 9];
+      const reports = days.flatMap((d) => [makeReport({ startMs: BASE_MS + d * DAY_MS }), makeReport({ startMs: BASE_MS + d * DAY_MS })]);
+      for (const report of reports) await storage.insertReport(report, insertOptions());
+      await storage.insertReport(makeReport({ startMs: BASE_MS }), insertOptions('flagged'));
+      const before = await storage.dailyStats({ from: '2026-03-01', to: '2026-03-31' });
+
+      const result = await storage.deleteBefore('2026-03-05'); // days 0, 1, 2 go
+      expect(result.reports).toBe(7);
+      // Two deployments per day for three days; week 2026-03-02 still has days after the cut-off.
+      expect(result.deploymentRows).toBe(6);
+      // Deleted reports are gone: re-sending one is accepted again (no raw row is left). The receiver
+      // itself never lets that happen: its maximum report age is far below the retention period.
+      expect((await storage.insertReport(reports[0]!, insertOptions())).status).toBe('accepted');
+      expect((await storage.insertReport(reports[6]!, insertOptions())).status).toBe('duplicate');
+      const listed = await storage.deployments({ from: '2026-03-01', to: '2026-03-03', limit: 100, offset: 0 });
+      expect(listed.deployments.map((d) => d.stackId)).toEqual([reports[0]!.stack_id]);
+      // Anonymous aggregates of old days survive (one re-sent report added to 2026-03-02).
+      const after = await storage.dailyStats({ from: '2026-03-01', to: '2026-03-31' });
+      expect(after.map((d) => d.day)).toEqual(before.map((d) => d.day));
+      expect(after[1]).toEqual(before[1]);
+      expect(await storage.deleteBefore('2026-03-05')).toEqual({ reports: 1, deploymentRows: 1 });
+    });
+
+    it('keeps a block list', async () => {
+      const storage = await fresh();
+      const a = randomUUID();
+      const b = randomUUID();
+      const at = new Date('2026-03-05T10:00:00Z');
+      await storage.blockStack(a, 'spam', at);
+      await storage.blockStack(b, 'fake counts', at);
+      await storage.blockStack(a, 'spam, confirmed', at);
+      expect((await storage.blockedStacks()).sort((x, y) => (x.stackId < y.stackId ? -1 : 1))).toEqual(
+        [
+          { stackId: a, reason: 'spam, confirmed', blockedAt: at.toISOString() },
+          { stackId: b, reason: 'fake counts', blockedAt: at.toISOString() },
+        ].sort((x, y) => (x.stackId < y.stackId ? -1 : 1)),
+      );
+      expect(await storage.unblockStack(a)).toBe(true);
+      expect(await storage.unblockStack(a)).toBe(false);
+      expect((await storage.blockedStacks()).map((s) => s.stackId)).toEqual([b]);
+    });
+
+    it('closes idempotently', async () => {
+      const storage = await t.create();
+      await storage.close();
+      await storage.close();
+      await expect(storage.ping()).rejects.toThrow();
+    });
+  });
+}

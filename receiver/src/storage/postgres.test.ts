@@ -1,0 +1,27 @@
+import { describe, it } from 'vitest';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from '../../../test/src/support/postgres.js';
+import { describeStorageContract } from './contract.js';
+import { createPostgresStorage } from './postgres.js';
+
+// Skips with a one-line reason on a laptop without PostgreSQL; throws (fails) under CI=true.
+const availability = await postgresAvailability();
+
+if (!availability.available) {
+  describe('storage contract: postgres', () => {
+    it.skip(`PostgreSQL unavailable: ${availability.reason}`, () => undefined);
+  });
+} else {
+  const databases: TestDatabase[] = [];
+  describeStorageContract('postgres', () => ({
+    async create() {
+      const database = await createTestDatabase(availability.adminUrl);
+      databases.push(database);
+      const storage = createPostgresStorage({ url: database.url, poolSize: 8 });
+      await storage.migrate();
+      return storage;
+    },
+    async cleanup() {
+      for (const database of databases) await database.drop();
+    },
+  }));
+}

@@ -1,0 +1,253 @@
+// The PostgreSQL store for production: any number of stateless receiver replicas share one
+// database. Ingest is one call of the lunadefend_ingest() function (one round trip, one
+// transaction); report_id is the primary key, so a report is stored once however many replicas
+// receive it at the same moment.
+
+import pg from 'pg';
+import { REPORT_KEYS, parseUtcTimestamp } from '@lunadefend/config';
+import { assemblePeriods, type VersionRow } from './assemble.js';
+import { METRIC_COLUMNS, metricsFromRow } from './columns.js';
+import { isoWeekStart, utcDay } from './days.js';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import type {
+  BlockedStack,
+  DailyStats,
+  DayRange,
+  DeploymentsPage,
+  DeploymentsQuery,
+  FlaggedQuery,
+  FlaggedReport,
+  InsertOutcome,
+  RetentionResult,
+  Storage,
+  WeeklyStats,
+} from './storage.js';
+
+export interface PostgresStorageOptions {
+  /** `postgres://` or `postgresql://` URL. */
+  readonly url: string;
+  /** Connections in the pool (default 10). */
+  readonly poolSize?: number;
+  /** Give up connecting after this long (default 10 s). */
+  readonly connectTimeoutMs?: number;
+}
+
+type Row = Record<string, unknown>;
+type Period = 'day' | 'week';
+
+// Any constant shared by every replica: migrations run one at a time across all of them.
+const MIGRATION_LOCK_KEY = 7_412_001;
+const METRIC_LIST = METRIC_COLUMNS.join(', ');
+const DAY = (column: string): string => `to_char(${column}, 'YYYY-MM-DD')`;
+
+export function createPostgresStorage(options: PostgresStorageOptions): Storage {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+  });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  let closed: Promise<void> | undefined;
+
+  const query = async (sql: string, params: unknown[] = []): Promise<Row[]> => (await pool.query(sql, params)).rows as Row[];
+  const hasVersions = (versions: readonly string[] | undefined): versions is readonly string[] =>
+    versions !== undefined && versions.length > 0;
+
+  const versionRows = async (period: Period, range: DayRange, versions?: readonly string[]): Promise<VersionRow[]> => {
+    const rows = await query(
+      `select ${DAY('period_start')} as period_start, version, deployments, ${METRIC_LIST} from version_totals
+       where period = $1 and period_start between $2 and $3 ${hasVersions(versions) ? 'and version = any($4)' : ''}
+       order by period_start, version`,
+      hasVersions(versions) ? [period, range.from, range.to, versions] : [period, range.from, range.to],
+    );
+    return rows.map((r) => ({
+      start: String(r.period_start),
+      version: String(r.version),
+      deployments: Number(r.deployments),
+      totals: metricsFromRow(r),
+    }));
+  };
+
+  const activeCounts = async (period: Period, range: DayRange, versions?: readonly string[]): Promise<Map<string, number>> => {
+    const rows = hasVersions(versions)
+      ? await query(
+          `select ${DAY('period_start')} as period_start, count(*) as n from deployment_periods
+           where period = $1 and period_start between $2 and $3 and versions && $4::text[] group by period_start`,
+          [period, range.from, range.to, versions],
+        )
+      : await query(
+          `select ${DAY('period_start')} as period_start, active_deployments as n from period_totals
+           where period = $1 and period_start between $2 and $3`,
+          [period, range.from, range.to],
+        );
+    return new Map(rows.map((r) => [String(r.period_start), Number(r.n)]));
+  };
+
+  return {
+    kind: 'postgres',
+
+    async migrate() {
+      const client = await pool.connect();
+      const applied: number[] = [];
+      try {
+        await client.query('begin');
+        await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+        await client.query(
+          'create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null)',
+        );
+        const current = Number((await client.query('select coalesce(max(version), 0) as v from schema_migrations')).rows[0]?.v ?? 0);
+        for (const migration of POSTGRES_MIGRATIONS) {
+          if (migration.version <= current) continue;
+          await client.query(migration.sql);
+          await client.query('insert into schema_migrations values ($1, $2, now())', [migration.version, migration.name]);
+          applied.push(migration.version);
+        }
+        await client.query('commit');
+        return applied;
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+
+    async schemaVersion() {
+      const exists = await query("select to_regclass('schema_migrations') is not null as present");
+      if (exists[0]?.present !== true) return 0;
+      return Number((await query('select coalesce(max(version), 0) as v from schema_migrations'))[0]?.v ?? 0);
+    },
+
+    async insertReport(report, options): Promise<InsertOutcome> {
+      const startMs = parseUtcTimestamp(report.window.start)!;
+      const rows = await query('select lunadefend_ingest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) as outcome', [
+        report.report_id,
+        report.stack_id,
+        report.version,
+        report.window.start,
+        report.window.end,
+        utcDay(startMs),
+        isoWeekStart(startMs),
+        options.receivedAt.toISOString(),
+        options.flagReason ?? null,
+        options.maxReportsPerWindow,
+        REPORT_KEYS.map((k) => report.metrics[k]),
+      ]);
+      const outcome = rows[0]?.outcome;
+      if (outcome === 'accepted' || outcome === 'duplicate' || outcome === 'window-limit') return { status: outcome };
+      throw new Error(`lunadefend_ingest returned an unknown outcome: ${String(outcome)}`);
+    },
+
+    async dailyStats(q): Promise<DailyStats[]> {
+      const [active, rows] = await Promise.all([activeCounts('day', q, q.versions), versionRows('day', q, q.versions)]);
+      return assemblePeriods(active, rows).map(({ start, ...rest }) => ({ day: start, ...rest }));
+    },
+
+    async weeklyStats(q): Promise<WeeklyStats[]> {
+      const range = { from: isoWeekStart(Date.parse(`${q.from}T00:00:00Z`)), to: q.to };
+      const [active, rows] = await Promise.all([activeCounts('week', range), versionRows('week', range)]);
+      return assemblePeriods(active, rows).map(({ start, ...rest }) => ({ weekStart: start, ...rest }));
+    },
+
+    async deployments(q: DeploymentsQuery): Promise<DeploymentsPage> {
+      const filtered = hasVersions(q.versions);
+      const from = `from deployment_periods d cross join lateral unnest(d.versions) v
+                    where d.period = 'day' and d.period_start between $1 and $2 ${filtered ? 'and v = any($3)' : ''}`;
+      const params: unknown[] = filtered ? [q.from, q.to, q.versions] : [q.from, q.to];
+      const [count, rows] = await Promise.all([
+        query(`select count(distinct d.stack_id) as n ${from}`, params),
+        query(
+          `select d.stack_id::text as stack_id, array_agg(distinct v order by v) as versions,
+                  ${DAY('min(d.period_start)')} as first_seen, ${DAY('max(d.period_start)')} as last_seen
+           ${from} group by d.stack_id order by d.stack_id limit $${params.length + 1} offset $${params.length + 2}`,
+          [...params, q.limit, q.offset],
+        ),
+      ]);
+      return {
+        total: Number(count[0]?.n ?? 0),
+        deployments: rows.map((r) => ({
+          stackId: String(r.stack_id),
+          versions: (r.versions as string[]).slice().sort(),
+          firstSeen: String(r.first_seen),
+          lastSeen: String(r.last_seen),
+        })),
+      };
+    },
+
+    async versions(q) {
+      const rows = await query(
+        `select distinct version from version_totals where period = 'day' and period_start between $1 and $2 order by version`,
+        [q.from, q.to],
+      );
+      return rows.map((r) => String(r.version)).sort();
+    },
+
+    async flaggedReports(q: FlaggedQuery): Promise<FlaggedReport[]> {
+      const rows = await query(
+        `select report_id::text as report_id, stack_id::text as stack_id, version, ${DAY('day')} as day, flag_reason, received_at
+         from reports where flag_reason is not null and day between $1 and $2 order by day, report_id limit $3 offset $4`,
+        [q.from, q.to, q.limit, q.offset],
+      );
+      return rows.map((r) => ({
+        reportId: String(r.report_id),
+        stackId: String(r.stack_id),
+        version: String(r.version),
+        day: String(r.day),
+        reason: String(r.flag_reason),
+        receivedAt: (r.received_at as Date).toISOString(),
+      }));
+    },
+
+    async blockStack(stackId, reason, at) {
+      await query('insert into blocked_stacks values ($1, $2, $3) on conflict (stack_id) do update set reason = excluded.reason', [
+        stackId,
+        reason,
+        at.toISOString(),
+      ]);
+    },
+
+    async unblockStack(stackId) {
+      return ((await pool.query('delete from blocked_stacks where stack_id = $1', [stackId])).rowCount ?? 0) > 0;
+    },
+
+    async blockedStacks(): Promise<BlockedStack[]> {
+      const rows = await query('select stack_id::text as stack_id, reason, blocked_at from blocked_stacks order by stack_id');
+      return rows.map((r) => ({
+        stackId: String(r.stack_id),
+        reason: String(r.reason),
+        blockedAt: (r.blocked_at as Date).toISOString(),
+      }));
+    },
+
+    async deleteBefore(beforeDay): Promise<RetentionResult> {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const reports = (await client.query('delete from reports where day < $1', [beforeDay])).rowCount ?? 0;
+        // A week row goes only once all of its seven days are past the cut-off.
+        const days = (await client.query("delete from deployment_periods where period = 'day' and period_start < $1", [beforeDay]))
+          .rowCount;
+        const weeks = (
+          await client.query("delete from deployment_periods where period = 'week' and period_start + 7 <= $1::date", [beforeDay])
+        ).rowCount;
+        await client.query('commit');
+        return { reports, deploymentRows: (days ?? 0) + (weeks ?? 0) };
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+
+    async ping() {
+      await pool.query('select 1');
+    },
+
+    close() {
+      closed ??= pool.end();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// Versioned schema of the SQLite store. A released migration never changes; a new catalog counter
+// or index is a new entry. Per-deployment rows and aggregate counters are maintained at ingest so
+// that every statistic is read from small tables (see docs/benchmarks.md for the measurements).
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'reports, per-period deployments and totals, block list',
+    sql: `
+      create table reports (
+        report_id text primary key,
+        stack_id text not null,
+        version text not null,
+        window_start_ms integer not null,
+        window_end_ms integer not null,
+        day text not null,
+        received_at_ms integer not null,
+        flag_reason text,
+        tokenize_success integer not null,
+        tokenize_failure integer not null,
+        detokenize_success integer not null,
+        detokenize_failure integer not null,
+        create_grant_success integer not null,
+        create_grant_failure integer not null
+      );
+      create index reports_stack_window on reports (stack_id, window_start_ms);
+      create index reports_day on reports (day);
+      create index reports_flagged on reports (day) where flag_reason is not null;
+
+      -- One row per deployment and period ('day' or 'week') with the versions it reported (a
+      -- sorted JSON array): distinct-deployment counts without scanning raw reports.
+      create table deployment_periods (
+        period text not null,
+        period_start text not null,
+        stack_id text not null,
+        versions text not null,
+        primary key (period, period_start, stack_id)
+      ) without rowid;
+
+      create table version_totals (
+        period text not null,
+        period_start text not null,
+        version text not null,
+        deployments integer not null,
+        reports integer not null,
+        tokenize_success integer not null,
+        tokenize_failure integer not null,
+        detokenize_success integer not null,
+        detokenize_failure integer not null,
+        create_grant_success integer not null,
+        create_grant_failure integer not null,
+        primary key (period, period_start, version)
+      ) without rowid;
+
+      create table period_totals (
+        period text not null,
+        period_start text not null,
+        active_deployments integer not null,
+        reports integer not null,
+        primary key (period, period_start)
+      ) without rowid;
+
+      create table blocked_stacks (
+        stack_id text primary key,
+        reason text not null,
+        blocked_at_ms integer not null
+      );
+    `,
+  },
+];

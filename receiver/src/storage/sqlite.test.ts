@@ -1,0 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeStorageContract } from './contract.js';
+import { createSqliteStorage } from './sqlite.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lunadefend-receiver-sqlite-'));
+let n = 0;
+
+describeStorageContract('sqlite', () => ({
+  async create() {
+    n += 1;
+    const storage = createSqliteStorage({ path: join(dir, `store-${n}`, 'receiver.db') });
+    await storage.migrate();
+    return storage;
+  },
+  async cleanup() {
+    rmSync(dir, { recursive: true, force: true });
+  },
+}));

@@ -1,0 +1,282 @@
+// The SQLite store: one file, zero set-up, for a single receiver process. Every ingest is one
+// IMMEDIATE transaction with synchronous=FULL, so a 202 means the report is on disk.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { REPORT_KEYS, parseUtcTimestamp, type DailyReport } from '@lunadefend/config';
+import { assemblePeriods, type VersionRow } from './assemble.js';
+import { METRIC_COLUMNS, metricsFromRow } from './columns.js';
+import { isoWeekStart, utcDay } from './days.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import type {
+  BlockedStack,
+  DailyStats,
+  DailyStatsQuery,
+  DayRange,
+  DeploymentsPage,
+  DeploymentsQuery,
+  FlaggedQuery,
+  FlaggedReport,
+  InsertOptions,
+  InsertOutcome,
+  RetentionResult,
+  Storage,
+  WeeklyStats,
+} from './storage.js';
+
+export interface SqliteStorageOptions {
+  /** Database file; created with its directory when missing. ':memory:' for throw-away stores. */
+  readonly path: string;
+}
+
+type Row = Record<string, unknown>;
+type Period = 'day' | 'week';
+
+const METRIC_LIST = METRIC_COLUMNS.join(', ');
+const METRIC_SUMS = METRIC_COLUMNS.map((c) => `sum(${c}) as ${c}`).join(', ');
+
+export function createSqliteStorage(options: SqliteStorageOptions): Storage {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec('create table if not exists schema_migrations (version integer primary key, name text not null, applied_at text not null)');
+  let closed = false;
+
+  const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+  const inList = (values: readonly string[] | undefined): values is readonly string[] =>
+    values !== undefined && values.length > 0;
+
+  // Statements are prepared lazily: they need the migrated schema.
+  const cache = new Map<string, Database.Statement>();
+  const stmt = (sql: string): Database.Statement => {
+    let prepared = cache.get(sql);
+    if (prepared === undefined) {
+      prepared = db.prepare(sql);
+      cache.set(sql, prepared);
+    }
+    return prepared;
+  };
+
+  const countPeriod = (period: Period, start: string, report: DailyReport): void => {
+    const existing = stmt('select versions from deployment_periods where period = ? and period_start = ? and stack_id = ?').get(
+      period,
+      start,
+      report.stack_id,
+    ) as { versions: string } | undefined;
+    let newStack = false;
+    let newVersion = false;
+    if (existing === undefined) {
+      newStack = true;
+      newVersion = true;
+      stmt('insert into deployment_periods values (?, ?, ?, ?)').run(period, start, report.stack_id, JSON.stringify([report.version]));
+    } else {
+      const versions = JSON.parse(existing.versions) as string[];
+      if (!versions.includes(report.version)) {
+        newVersion = true;
+        stmt('update deployment_periods set versions = ? where period = ? and period_start = ? and stack_id = ?').run(
+          JSON.stringify([...versions, report.version].sort()),
+          period,
+          start,
+          report.stack_id,
+        );
+      }
+    }
+    const counters = REPORT_KEYS.map((k) => report.metrics[k]);
+    stmt(
+      `insert into version_totals values (?, ?, ?, ?, 1, ${placeholders(METRIC_COLUMNS.length)})
+       on conflict (period, period_start, version) do update set
+         deployments = deployments + excluded.deployments, reports = reports + 1,
+         ${METRIC_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+    ).run(period, start, report.version, newVersion ? 1 : 0, ...counters);
+    stmt(
+      `insert into period_totals values (?, ?, ?, 1) on conflict (period, period_start) do update set
+         active_deployments = active_deployments + excluded.active_deployments, reports = reports + 1`,
+    ).run(period, start, newStack ? 1 : 0);
+  };
+
+  const insert = db.transaction((report: DailyReport, options: InsertOptions): InsertOutcome => {
+    if (stmt('select 1 from reports where report_id = ?').get(report.report_id) !== undefined) return { status: 'duplicate' };
+    const startMs = parseUtcTimestamp(report.window.start)!;
+    const endMs = parseUtcTimestamp(report.window.end)!;
+    const { n } = stmt('select count(*) as n from reports where stack_id = ? and window_start_ms = ?').get(
+      report.stack_id,
+      startMs,
+    ) as { n: number };
+    if (n >= options.maxReportsPerWindow) return { status: 'window-limit' };
+    const day = utcDay(startMs);
+    stmt(`insert into reports values (?, ?, ?, ?, ?, ?, ?, ?, ${placeholders(METRIC_COLUMNS.length)})`).run(
+      report.report_id,
+      report.stack_id,
+      report.version,
+      startMs,
+      endMs,
+      day,
+      options.receivedAt.getTime(),
+      options.flagReason ?? null,
+      ...REPORT_KEYS.map((k) => report.metrics[k]),
+    );
+    if (options.flagReason === undefined) {
+      countPeriod('day', day, report);
+      countPeriod('week', isoWeekStart(startMs), report);
+    }
+    return { status: 'accepted' };
+  });
+
+  const versionRows = (period: Period, range: DayRange, versions?: readonly string[]): VersionRow[] => {
+    const filter = inList(versions) ? `and version in (${placeholders(versions.length)})` : '';
+    const rows = stmt(
+      `select period_start, version, deployments, ${METRIC_LIST} from version_totals
+       where period = ? and period_start between ? and ? ${filter} order by period_start, version`,
+    ).all(period, range.from, range.to, ...(versions ?? [])) as Row[];
+    return rows.map((r) => ({
+      start: String(r.period_start),
+      version: String(r.version),
+      deployments: Number(r.deployments),
+      totals: metricsFromRow(r),
+    }));
+  };
+
+  const activeCounts = (period: Period, range: DayRange, versions?: readonly string[]): Map<string, number> => {
+    const rows = inList(versions)
+      ? (stmt(
+          `select period_start, count(*) as n from deployment_periods d
+           where period = ? and period_start between ? and ?
+             and exists (select 1 from json_each(d.versions) j where j.value in (${placeholders(versions.length)}))
+           group by period_start`,
+        ).all(period, range.from, range.to, ...versions) as Row[])
+      : (stmt(
+          'select period_start, active_deployments as n from period_totals where period = ? and period_start between ? and ?',
+        ).all(period, range.from, range.to) as Row[]);
+    return new Map(rows.map((r) => [String(r.period_start), Number(r.n)]));
+  };
+
+  return {
+    kind: 'sqlite',
+
+    async migrate() {
+      const applied: number[] = [];
+      const run = db.transaction(() => {
+        const current = (db.prepare('select coalesce(max(version), 0) as v from schema_migrations').get() as { v: number }).v;
+        for (const migration of SQLITE_MIGRATIONS) {
+          if (migration.version <= current) continue;
+          db.exec(migration.sql);
+          db.prepare('insert into schema_migrations values (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
+          applied.push(migration.version);
+        }
+      });
+      run.immediate();
+      return applied;
+    },
+
+    async schemaVersion() {
+      return (db.prepare('select coalesce(max(version), 0) as v from schema_migrations').get() as { v: number }).v;
+    },
+
+    async insertReport(report, options) {
+      return insert.immediate(report, options);
+    },
+
+    async dailyStats(query): Promise<DailyStats[]> {
+      const periods = assemblePeriods(activeCounts('day', query, query.versions), versionRows('day', query, query.versions));
+      return periods.map(({ start, ...rest }) => ({ day: start, ...rest }));
+    },
+
+    async weeklyStats(query): Promise<WeeklyStats[]> {
+      const range = { from: isoWeekStart(Date.parse(`${query.from}T00:00:00Z`)), to: query.to };
+      const periods = assemblePeriods(activeCounts('week', range), versionRows('week', range));
+      return periods.map(({ start, ...rest }) => ({ weekStart: start, ...rest }));
+    },
+
+    async deployments(query: DeploymentsQuery): Promise<DeploymentsPage> {
+      const versions = query.versions;
+      const filter = inList(versions) ? `and j.value in (${placeholders(versions.length)})` : '';
+      const from = `from deployment_periods d, json_each(d.versions) j
+                    where d.period = 'day' and d.period_start between ? and ? ${filter}`;
+      const params = [query.from, query.to, ...(versions ?? [])];
+      const { n } = stmt(`select count(distinct d.stack_id) as n ${from}`).get(...params) as { n: number };
+      const rows = stmt(
+        `select d.stack_id, json_group_array(distinct j.value) as versions,
+                min(d.period_start) as first_seen, max(d.period_start) as last_seen
+         ${from} group by d.stack_id order by d.stack_id limit ? offset ?`,
+      ).all(...params, query.limit, query.offset) as Row[];
+      return {
+        total: n,
+        deployments: rows.map((r) => ({
+          stackId: String(r.stack_id),
+          versions: (JSON.parse(String(r.versions)) as string[]).sort(),
+          firstSeen: String(r.first_seen),
+          lastSeen: String(r.last_seen),
+        })),
+      };
+    },
+
+    async versions(query) {
+      const rows = stmt(
+        `select distinct version from version_totals where period = 'day' and period_start between ? and ? order by version`,
+      ).all(query.from, query.to) as Row[];
+      return rows.map((r) => String(r.version));
+    },
+
+    async flaggedReports(query: FlaggedQuery): Promise<FlaggedReport[]> {
+      const rows = stmt(
+        `select report_id, stack_id, version, day, flag_reason, received_at_ms from reports
+         where flag_reason is not null and day between ? and ? order by day, report_id limit ? offset ?`,
+      ).all(query.from, query.to, query.limit, query.offset) as Row[];
+      return rows.map((r) => ({
+        reportId: String(r.report_id),
+        stackId: String(r.stack_id),
+        version: String(r.version),
+        day: String(r.day),
+        reason: String(r.flag_reason),
+        receivedAt: new Date(Number(r.received_at_ms)).toISOString(),
+      }));
+    },
+
+    async blockStack(stackId, reason, at) {
+      stmt('insert into blocked_stacks values (?, ?, ?) on conflict (stack_id) do update set reason = excluded.reason').run(
+        stackId,
+        reason,
+        at.getTime(),
+      );
+    },
+
+    async unblockStack(stackId) {
+      return stmt('delete from blocked_stacks where stack_id = ?').run(stackId).changes > 0;
+    },
+
+    async blockedStacks(): Promise<BlockedStack[]> {
+      const rows = stmt('select stack_id, reason, blocked_at_ms from blocked_stacks order by stack_id').all() as Row[];
+      return rows.map((r) => ({
+        stackId: String(r.stack_id),
+        reason: String(r.reason),
+        blockedAt: new Date(Number(r.blocked_at_ms)).toISOString(),
+      }));
+    },
+
+    async deleteBefore(beforeDay): Promise<RetentionResult> {
+      const run = db.transaction((): RetentionResult => {
+        const reports = stmt('delete from reports where day < ?').run(beforeDay).changes;
+        // A week row goes only once all of its seven days are past the cut-off.
+        const deploymentRows =
+          stmt("delete from deployment_periods where period = 'day' and period_start < ?").run(beforeDay).changes +
+          stmt("delete from deployment_periods where period = 'week' and date(period_start, '+7 days') <= ?").run(beforeDay)
+            .changes;
+        return { reports, deploymentRows };
+      });
+      return run.immediate();
+    },
+
+    async ping() {
+      db.prepare('select 1').get();
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
