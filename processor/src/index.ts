@@ -1,2 +1,6 @@
-// Public API of @lunadefend/collector; filled in by its component.
-export {};
+// Public API of @lunadefend/collector.
+export { createCollector, type Collector, type CollectorOptions } from './collector.js';
+export { buildPipeline, checkPipeline } from './pipeline.js';
+export { COLLECTOR_ERRORS, CollectorError, isRetryable, type CollectorErrorCode } from './errors.js';
+export { readCollectorState, previewReports, type CollectorStateSnapshot } from './state/state-reader.js';
+export { STATE_FILE_NAME } from './state/state-store.js';

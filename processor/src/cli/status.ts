@@ -1,0 +1,43 @@
+// `status`: what the collector is doing, from the configuration, the environment and the state
+// file (read-only, safe while a collector runs). Never prints report bodies.
+
+import { decideTelemetryMode, formatUtcTimestamp, type CollectorConfig } from '@lunadefend/config';
+import { readCollectorState } from '../state/state-reader.js';
+
+export function statusCommand(config: CollectorConfig, env: NodeJS.ProcessEnv, json: boolean, out: (line: string) => void): number {
+  const decision = decideTelemetryMode(env);
+  const state = readCollectorState(config.extensions.file_storage.directory);
+  const status = {
+    mode: decision.mode,
+    decidedBy: decision.decidedBy,
+    warnings: decision.warnings,
+    endpoint: config.exporters.lunadefend.endpoint,
+    sends: decision.mode === 'on' ? 'reports are sent to the endpoint' : decision.mode === 'local' ? 'reports stay in the local ledger; nothing connects' : 'nothing is stored or sent',
+    stateDirectory: config.extensions.file_storage.directory,
+    stateFile: state.exists ? 'present' : 'absent',
+    openReports: state.openReports,
+    outboxDepth: state.outbox.length,
+    nextSend: state.outbox.length === 0 ? null : formatUtcTimestamp(Math.min(...state.outbox.map((e) => e.nextAttemptMs))),
+    deadLetters: state.deadLetters.map((d) => ({ reportId: d.reportId, windowEnd: formatUtcTimestamp(d.windowEndMs), status: d.status, error: d.error })),
+    ledgerEntries: state.ledgerEntries,
+    reportsExpired: state.reportsExpired,
+    lastSend: state.lastSend === undefined ? null : { ...state.lastSend, at: formatUtcTimestamp(state.lastSend.atMs) },
+  };
+  if (json) {
+    out(JSON.stringify(status, null, 2));
+    return 0;
+  }
+  out(`mode:            ${status.mode} (decided by ${status.decidedBy}) — ${status.sends}`);
+  for (const warning of status.warnings) out(`warning:         ${warning}`);
+  out(`endpoint:        ${status.endpoint}`);
+  out(`state:           ${status.stateDirectory} (${status.stateFile})`);
+  out(`open reports:    ${status.openReports}`);
+  out(`outbox depth:    ${status.outboxDepth}${status.nextSend === null ? '' : ` (next attempt ${status.nextSend})`}`);
+  out(`dead letters:    ${status.deadLetters.length}`);
+  for (const d of status.deadLetters) out(`  ${d.reportId} window ending ${d.windowEnd}: ${d.error}`);
+  out(`ledger entries:  ${status.ledgerEntries}`);
+  out(`reports expired: ${status.reportsExpired}`);
+  const last = status.lastSend;
+  out(`last send:       ${last === null ? 'none yet' : `${last.outcome}${last.status ? ` (HTTP ${last.status})` : ''}${last.code ? ` ${last.code}` : ''} at ${last.at}`}`);
+  return 0;
+}

@@ -1,0 +1,90 @@
+// One POST of a report body to the receiver, classified once: delivered (any 2xx, including
+// 200 "duplicate"), retryable (429, 5xx, network error, timeout) or rejected (any other status).
+// The body is sent exactly as stored; the response body is read only for a short error code.
+
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { CollectorErrorCode } from '../errors.js';
+
+export type SendResult =
+  | { readonly kind: 'delivered'; readonly status: number; readonly duplicate: boolean }
+  | { readonly kind: 'retryable'; readonly code: CollectorErrorCode; readonly status: number | null; readonly retryAfter: string | undefined; readonly detail: string }
+  | { readonly kind: 'rejected'; readonly status: number; readonly error: string };
+
+export interface ReportTransport {
+  /** Never throws: every outcome is a SendResult. */
+  send(body: string): Promise<SendResult>;
+}
+
+const MAX_RESPONSE_BYTES = 16 * 1024;
+
+export function createHttpTransport(options: { readonly endpoint: string; readonly timeoutMs: number }): ReportTransport {
+  const url = new URL(options.endpoint);
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return {
+    send: (body) =>
+      new Promise<SendResult>((resolve) => {
+        const payload = Buffer.from(body, 'utf8');
+        let settled = false;
+        const finish = (result: SendResult) => {
+          if (!settled) {
+            settled = true;
+            resolve(result);
+          }
+        };
+        const req = request(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': payload.length, 'user-agent': 'lunadefend-collector' },
+          timeout: options.timeoutMs,
+          agent: false,
+        });
+        req.on('timeout', () => {
+          finish({ kind: 'retryable', code: 'EXPORT_TIMEOUT', status: null, retryAfter: undefined, detail: `no response within ${options.timeoutMs} ms` });
+          req.destroy();
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          finish({ kind: 'retryable', code: 'EXPORT_NETWORK', status: null, retryAfter: undefined, detail: error.code ?? 'network error' });
+        });
+        req.on('response', (res) => {
+          readBody(res).then((text) => finish(classify(res, text)), () => finish({ kind: 'retryable', code: 'EXPORT_NETWORK', status: res.statusCode ?? null, retryAfter: undefined, detail: 'response interrupted' }));
+        });
+        req.end(payload);
+      }),
+  };
+}
+
+function classify(res: IncomingMessage, text: string): SendResult {
+  const status = res.statusCode ?? 0;
+  if (status >= 200 && status < 300) return { kind: 'delivered', status, duplicate: /"duplicate"/.test(text) };
+  const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
+  if (status === 429 || status >= 500) return { kind: 'retryable', code: 'EXPORT_THROTTLED', status, retryAfter, detail: `HTTP ${status}` };
+  return { kind: 'rejected', status, error: describeError(status, text) };
+}
+
+/** "HTTP 400 invalid_report: /metrics/x is required" — the receiver's {error, details}, bounded. */
+function describeError(status: number, text: string): string {
+  let detail = '';
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown; details?: unknown };
+    if (typeof parsed.error === 'string') detail = parsed.error;
+    if (parsed.details !== undefined) detail += `: ${JSON.stringify(parsed.details)}`;
+  } catch {
+    detail = '';
+  }
+  const line = detail === '' ? `HTTP ${status}` : `HTTP ${status} ${detail}`;
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}
+
+function readBody(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+    });
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+    res.on('aborted', () => reject(new Error('aborted')));
+  });
+}

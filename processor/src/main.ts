@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// lunadefend-collector: parse arguments, load the configuration, run the command. The only place
+// that exits the process; a bad configuration stops it with a message naming the key.
+
+import { parseArgs, USAGE } from './cli/args.js';
+import { previewCommand } from './cli/preview.js';
+import { runCommand } from './cli/run.js';
+import { statusCommand } from './cli/status.js';
+import { loadAndCheck, validateCommand } from './cli/validate.js';
+import { CollectorError } from './errors.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (args.ok === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!args.ok) {
+    console.error(`${args.error}\n${USAGE}`);
+    return 2;
+  }
+  const env = process.env;
+  if (args.command === 'validate') return validateCommand(args.configPath, env, (line) => console.log(line));
+  const loaded = loadAndCheck(args.configPath, env);
+  if (!loaded.ok) {
+    console.error(`invalid configuration ${args.configPath}: ${loaded.error.message}`);
+    return 1;
+  }
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  switch (args.command) {
+    case 'preview':
+      return previewCommand(loaded.config, out);
+    case 'status':
+      return statusCommand(loaded.config, env, args.json, out);
+    case 'run':
+      for (const warning of loaded.warnings) console.error(`warning: ${warning}`);
+      return runCommand(loaded.config, env);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Exit explicitly: after a clean shutdown nothing is left to do, whatever handle lingers.
+    process.exit(code);
+  },
+  (error: unknown) => {
+    const code = error instanceof CollectorError ? error.code : 'FATAL';
+    console.error(`lunadefend-collector: ${code}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

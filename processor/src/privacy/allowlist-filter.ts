@@ -1,0 +1,123 @@
+// The privacy filter: a pure function from a decoded request to the few facts later stages may
+// see — report key, temporality, times, value, version, stack id and an opaque stream key. No
+// attribute value, scope, resource or metric name outside the catalog gets past this function.
+// Invalid points are rejected (they go back to the client as partial_success); valid points we do
+// not want (other metrics, other kinds, NO_RECORDED_VALUE) are dropped. Both are counted by reason.
+
+import { reportKeyOf, type ReportKey } from '@lunadefend/config';
+import { FLAG_NO_RECORDED_VALUE, type MetricsRequest, type NumberDataPoint } from '../otlp/model.js';
+import { readIdentity } from './identity.js';
+import type { StreamKeyer } from './stream-key.js';
+
+export const TEMPORALITY_DELTA = 1;
+export const TEMPORALITY_CUMULATIVE = 2;
+
+/** Why a point was refused back to the client (partial_success). */
+export type RejectReason =
+  | 'no_value'
+  | 'not_finite'
+  | 'non_integer'
+  | 'negative_value'
+  | 'missing_time'
+  | 'unspecified_temporality'
+  | 'missing_version'
+  | 'invalid_version'
+  | 'invalid_stack_id'
+  | 'stream_limit';
+
+/** Why a valid point was left out without telling the client. */
+export type DropReason = 'not_in_catalog' | 'not_monotonic_sum' | 'no_recorded_value' | 'out_of_order' | 'telemetry_off';
+
+export interface FilteredPoint {
+  readonly reportKey: ReportKey;
+  readonly temporality: typeof TEMPORALITY_DELTA | typeof TEMPORALITY_CUMULATIVE;
+  /** Present for cumulative points only: they are the ones whose history matters. */
+  readonly streamKey: Buffer | undefined;
+  readonly startNs: bigint;
+  readonly timeNs: bigint;
+  readonly value: number;
+  readonly version: string;
+  readonly stackId: string;
+}
+
+export interface FilterResult {
+  readonly points: FilteredPoint[];
+  readonly rejected: Map<RejectReason, number>;
+  readonly dropped: Map<DropReason, number>;
+}
+
+const MAX_TIME_NS = 2n ** 63n - 1n; // the state file stores times as signed 64-bit integers
+
+export function bump<K>(counts: Map<K, number>, key: K, n = 1): void {
+  if (n > 0) counts.set(key, (counts.get(key) ?? 0) + n);
+}
+
+export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defaultStackId: string): FilterResult {
+  const points: FilteredPoint[] = [];
+  const rejected = new Map<RejectReason, number>();
+  const dropped = new Map<DropReason, number>();
+  for (const rm of request.resourceMetrics) {
+    const identity = readIdentity(rm.resourceAttributes, defaultStackId);
+    let resourceText: string | undefined;
+    for (const sm of rm.scopeMetrics) {
+      let scopeText: string | undefined;
+      for (const metric of sm.metrics) {
+        const data = metric.data;
+        const count = data.kind === 'sum' ? data.dataPoints.length : data.dataPointCount;
+        const reportKey = reportKeyOf(metric.name);
+        if (reportKey === undefined) {
+          bump(dropped, 'not_in_catalog', count);
+          continue;
+        }
+        if (data.kind !== 'sum' || !data.isMonotonic) {
+          bump(dropped, 'not_monotonic_sum', count);
+          continue;
+        }
+        for (const point of data.dataPoints) {
+          if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) {
+            bump(dropped, 'no_recorded_value');
+            continue;
+          }
+          const invalid = checkPoint(point, data.aggregationTemporality);
+          if (invalid !== undefined) {
+            bump(rejected, invalid);
+            continue;
+          }
+          if (!identity.ok) {
+            bump(rejected, identity.reason);
+            continue;
+          }
+          const cumulative = data.aggregationTemporality === TEMPORALITY_CUMULATIVE;
+          let streamKey: Buffer | undefined;
+          if (cumulative) {
+            resourceText ??= keyer.canonicalResource(rm.resourceAttributes);
+            scopeText ??= keyer.canonicalScope(sm.scope);
+            streamKey = keyer.key(resourceText, scopeText, metric.name, point.attributes, point.startTimeUnixNano);
+          }
+          points.push({
+            reportKey,
+            temporality: cumulative ? TEMPORALITY_CUMULATIVE : TEMPORALITY_DELTA,
+            streamKey,
+            startNs: point.startTimeUnixNano,
+            timeNs: point.timeUnixNano,
+            value: point.value as number,
+            version: identity.version,
+            stackId: identity.stackId,
+          });
+        }
+      }
+    }
+  }
+  return { points, rejected, dropped };
+}
+
+function checkPoint(point: NumberDataPoint, temporality: number): RejectReason | undefined {
+  if (temporality !== TEMPORALITY_DELTA && temporality !== TEMPORALITY_CUMULATIVE) return 'unspecified_temporality';
+  if (point.timeUnixNano === 0n || point.timeUnixNano > MAX_TIME_NS || point.startTimeUnixNano > MAX_TIME_NS) return 'missing_time';
+  const value = point.value;
+  if (value === undefined) return 'no_value';
+  if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) return 'not_finite';
+  if (value < 0) return 'negative_value';
+  if (!Number.isInteger(value)) return 'non_integer';
+  return undefined;
+}

@@ -1,0 +1,101 @@
+// The collector's own metrics, in a prom-client registry of its own (never the global one).
+// Labels are closed sets of reasons and outcomes defined in code: no label ever carries an
+// attribute value, a metric name from a request, a version or a stack id.
+
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { IntakeObserver, IntakeRefusal } from '../component.js';
+import type { DropReason, RejectReason } from '../privacy/allowlist-filter.js';
+
+export interface GaugeSource {
+  outboxDepth(): number | undefined;
+  deadLetters(): number | undefined;
+  stateWritable(): boolean;
+}
+
+export interface OwnMetrics {
+  readonly registry: Registry;
+  readonly observer: IntakeObserver;
+  pointsAccepted(n: number): void;
+  pointsRejected(reason: RejectReason, n: number): void;
+  pointsDropped(reason: DropReason, n: number): void;
+  /** Points of requests answered 503 (nothing of them was kept). */
+  pointsRefused(n: number): void;
+  reportsSealed(n: number): void;
+  exportAttempt(): void;
+  exportFailure(kind: 'retryable' | 'permanent'): void;
+  reportDelivered(outcome: string): void;
+  reportExpired(): void;
+  streamsEvicted(n: number): void;
+  setGaugeSource(source: GaugeSource): void;
+}
+
+const PREFIX = 'lunadefend_collector_';
+
+export function createOwnMetrics(): OwnMetrics {
+  const registry = new Registry();
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name: PREFIX + name, help, labelNames, registers: [registry] });
+
+  const accepted = counter('points_accepted_total', 'Data points accepted into window totals (including baselines and zero deltas).');
+  const rejected = counter('points_rejected_total', 'Data points refused back to the client in partial_success, by reason.', ['reason']);
+  const dropped = counter('points_dropped_total', 'Valid data points left out on purpose (not in the catalog, other kinds, no recorded value, out of order, telemetry off), by reason.', ['reason']);
+  const refusedPoints = counter('points_refused_total', 'Data points in requests answered 503 because the state could not be written.');
+  const requestsRefused = counter('requests_refused_total', 'OTLP requests refused, by reason (405, 415, 400, 413, 503, 404).', ['reason']);
+  const sealed = counter('reports_sealed_total', 'Reports sealed into the outbox.');
+  const attempts = counter('export_attempts_total', 'Report send attempts.');
+  const failures = counter('export_failures_total', 'Failed report send attempts, by kind (retryable or permanent).', ['kind']);
+  const delivered = counter('reports_delivered_total', 'Reports that left the outbox for the ledger, by outcome (accepted, duplicate, local).', ['outcome']);
+  const expired = counter('reports_expired_total', 'Reports dropped after retry_on_failure.max_age without delivery.');
+  const evicted = counter('streams_evicted_total', 'Stale cumulative streams evicted to make room for new ones.');
+
+  let source: GaugeSource | undefined;
+  new Gauge({
+    name: `${PREFIX}outbox_depth`,
+    help: 'Sealed reports waiting to be sent.',
+    registers: [registry],
+    collect() {
+      const v = source?.outboxDepth();
+      if (v !== undefined) this.set(v);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}dead_letters`,
+    help: 'Reports the receiver rejected permanently (see `lunadefend-collector status`).',
+    registers: [registry],
+    collect() {
+      const v = source?.deadLetters();
+      if (v !== undefined) this.set(v);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}state_writable`,
+    help: '1 when the state file can be written, 0 while OTLP requests are answered 503.',
+    registers: [registry],
+    collect() {
+      this.set(source === undefined || source.stateWritable() ? 1 : 0);
+    },
+  });
+
+  return {
+    registry,
+    observer: {
+      requestRefused: (reason: IntakeRefusal) => requestsRefused.inc({ reason }),
+      pointsReceived: () => {
+        // Accepted and rejected points are counted by reason where they are decided.
+      },
+    },
+    pointsAccepted: (n) => accepted.inc(n),
+    pointsRejected: (reason, n) => rejected.inc({ reason }, n),
+    pointsDropped: (reason, n) => dropped.inc({ reason }, n),
+    pointsRefused: (n) => refusedPoints.inc(n),
+    reportsSealed: (n) => sealed.inc(n),
+    exportAttempt: () => attempts.inc(),
+    exportFailure: (kind) => failures.inc({ kind }),
+    reportDelivered: (outcome) => delivered.inc({ outcome }),
+    reportExpired: () => expired.inc(),
+    streamsEvicted: (n) => evicted.inc(n),
+    setGaugeSource: (s) => {
+      source = s;
+    },
+  };
+}
