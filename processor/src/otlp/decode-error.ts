@@ -1,0 +1,22 @@
+// The one error the decoders throw. Its message names where the input went wrong (a field path
+// or a byte offset) and never echoes a value from the request, so it is safe to return to the
+// client in a google.rpc.Status and to log.
+
+export type DecodeErrorCode =
+  | 'OTLP_PROTOBUF_MALFORMED' // not valid protobuf wire format, or a known field with the wrong wire type
+  | 'OTLP_JSON_MALFORMED' // not valid JSON text
+  | 'OTLP_JSON_WRONG_TYPE' // valid JSON whose value does not fit the OTLP field it is in
+  | 'OTLP_TOO_DEEP'; // AnyValue nesting deeper than the decoder accepts
+
+export class OtlpDecodeError extends Error {
+  override readonly name = 'OtlpDecodeError';
+  readonly code: DecodeErrorCode;
+
+  constructor(code: DecodeErrorCode, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Arrays and kvlists may nest; past this depth a request is refused rather than recursed into. */
+export const MAX_ANY_VALUE_DEPTH = 32;

@@ -1,0 +1,15 @@
+// Public API of the OTLP/HTTP intake.
+export { createOtlpHttpIntake, type OtlpHttpIntake, type OtlpHttpIntakeOptions } from './http-intake.js';
+export { decodeProtobufMetricsRequest } from './decode-protobuf.js';
+export { decodeJsonMetricsRequest } from './decode-json.js';
+export { OtlpDecodeError, type DecodeErrorCode } from './decode-error.js';
+export {
+  encodeExportMetricsResponse,
+  encodeStatus,
+  GRPC_CODE,
+  OTLP_CONTENT_TYPES,
+  type OtlpEncoding,
+  type PartialSuccess,
+} from './responses.js';
+export { OTLP_METRICS_PATH } from './refusals.js';
+export { createOtlpReferenceCodec, type OtlpReferenceCodec } from './reference-codec.js';
