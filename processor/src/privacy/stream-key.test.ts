@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { any, str } from '../testing/model-builders.js';
+import { createStreamKeyer } from './stream-key.js';
+
+const keyer = createStreamKeyer(Buffer.alloc(32, 1));
+const scope = keyer.canonicalScope({ name: 's', version: '1', attributes: [] });
+const key = (resourceAttrs: Parameters<typeof keyer.canonicalResource>[0], attrs: Parameters<typeof keyer.key>[3] = [], start = 1n, name = 'm') =>
+  keyer.key(keyer.canonicalResource(resourceAttrs), scope, name, attrs, start).toString('hex');
+
+describe('stream key', () => {
+  it('tells instances apart by any resource attribute, e.g. service.instance.id', () => {
+    expect(key([str('service.instance.id', 'a')])).not.toBe(key([str('service.instance.id', 'b')]));
+  });
+
+  it('depends on start time, metric name, scope and point attributes', () => {
+    const base = key([], [str('k', 'v')]);
+    expect(key([], [str('k', 'v')], 2n)).not.toBe(base);
+    expect(key([], [str('k', 'v')], 1n, 'other')).not.toBe(base);
+    expect(key([], [str('k', 'w')])).not.toBe(base);
+    const otherScope = keyer.key(keyer.canonicalResource([]), keyer.canonicalScope({ name: 's2', version: '1', attributes: [] }), 'm', [str('k', 'v')], 1n);
+    expect(otherScope.toString('hex')).not.toBe(base);
+  });
+
+  it('ignores attribute order but not value types', () => {
+    expect(key([str('a', '1'), str('b', '2')])).toBe(key([str('b', '2'), str('a', '1')]));
+    expect(key([any('a', { kind: 'int', value: 1n })])).not.toBe(key([str('a', '1')]));
+  });
+
+  it('is keyed by the per-state secret', () => {
+    const other = createStreamKeyer(Buffer.alloc(32, 2));
+    expect(other.key(other.canonicalResource([]), scope, 'm', [], 1n).toString('hex')).not.toBe(key([]));
+  });
+});
