@@ -348,7 +348,7 @@ describe('OTLP/HTTP intake: lifecycle', () => {
       observer: { requestRefused: () => undefined, pointsReceived: () => undefined },
       logger: pino({ level: 'silent' }),
     });
-    await expect(second.start()).rejects.toThrow(taken);
+    await expect(second.start()).rejects.toMatchObject({ code: 'LISTEN_FAILED', message: expect.stringContaining(taken) });
     await second.shutdown();
   });
 });

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { parseHostPort } from '@lunadefend/config';
 import type { Component, IntakeObserver, Logger, MetricsConsumer } from '../component.js';
+import { CollectorError } from '../errors.js';
 import { readBody } from './body-reader.js';
 import { decodeJsonMetricsRequest } from './decode-json.js';
 import { decodeProtobufMetricsRequest } from './decode-protobuf.js';
@@ -47,9 +48,9 @@ export interface OtlpHttpIntake extends Component {
 export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIntake {
   const { consumer, observer, logger, maxRequestBodyBytes } = options;
   const listen = parseHostPort(options.endpoint);
-  if (listen === undefined) throw new Error(`otlp intake: endpoint must be host:port, got "${options.endpoint}"`);
+  if (listen === undefined) throw new CollectorError('CONFIG_INVALID', `otlp intake: endpoint must be host:port, got "${options.endpoint}"`);
   if (!Number.isSafeInteger(maxRequestBodyBytes) || maxRequestBodyBytes <= 0) {
-    throw new Error('otlp intake: maxRequestBodyBytes must be a positive integer');
+    throw new CollectorError('CONFIG_INVALID', 'otlp intake: maxRequestBodyBytes must be a positive integer');
   }
   const graceMs = options.shutdownGraceMs ?? 5_000;
   let server: Server | undefined;
@@ -137,7 +138,8 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
       created.on('clientError', onClientError);
       server = created;
       await new Promise<void>((resolve, reject) => {
-        const onError = (error: Error): void => reject(new Error(`otlp intake: cannot listen on ${options.endpoint}: ${error.message}`));
+        const onError = (error: Error): void =>
+          reject(new CollectorError('LISTEN_FAILED', `otlp intake: cannot listen on ${options.endpoint}: ${error.message}`, { cause: error }));
         created.once('error', onError);
         created.listen(listen.port, listen.host, () => {
           created.off('error', onError);
