@@ -1,4 +1,20 @@
 // Public API of @lunadefend/receiver.
+export { createReceiver, type Receiver, type ReceiverAddress, type ReceiverOptions } from './receiver.js';
+export { createApp, type AppDeps } from './app.js';
+export {
+  defaultReceiverConfig,
+  loadReceiverConfig,
+  ReceiverConfigError,
+  type RateLimit,
+  type ReceiverConfig,
+} from './config.js';
+export { RECEIVER_ERRORS, RECEIVER_ERROR_CODES, ReceiverError, type ReceiverErrorCode } from './errors.js';
+export { requireBearerToken, tokensMatch } from './auth/bearer-token.js';
+export { createLogger } from './logger.js';
+export { createSqliteStorage, type SqliteStorageOptions } from './storage/sqlite.js';
+export { createPostgresStorage, type PostgresStorageOptions } from './storage/postgres.js';
+export { openStorage, parseDatabaseUrl, type StorageTarget } from './storage/open-storage.js';
+export { isoWeekStart, parseDay, utcDay } from './storage/days.js';
 export type {
   BlockedStack,
   DailyStats,

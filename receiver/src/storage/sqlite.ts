@@ -12,7 +12,6 @@ import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type {
   BlockedStack,
   DailyStats,
-  DailyStatsQuery,
   DayRange,
   DeploymentsPage,
   DeploymentsQuery,
@@ -34,7 +33,6 @@ type Row = Record<string, unknown>;
 type Period = 'day' | 'week';
 
 const METRIC_LIST = METRIC_COLUMNS.join(', ');
-const METRIC_SUMS = METRIC_COLUMNS.map((c) => `sum(${c}) as ${c}`).join(', ');
 
 export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });

@@ -1,0 +1,71 @@
+// The express application: API routes, then the dashboard (mounted by its own router), then the
+// 404 and the one error handler. Everything it needs is built by the caller (receiver.ts) and
+// passed in, so tests can hand it any storage and clock.
+
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { AlertWebhook } from './alerts/alert-webhook.js';
+import type { BlockList } from './abuse/block-list.js';
+import type { ClientKeyHasher } from './abuse/client-key.js';
+import type { RateLimiter } from './abuse/rate-limiter.js';
+import { requireBearerToken } from './auth/bearer-token.js';
+import type { ReceiverConfig } from './config.js';
+import { createDashboardRouter } from './dashboard/index.js';
+import type { PlausibilityCheck } from './ingest/plausibility.js';
+import { createAdminRouter } from './routes/admin.js';
+import { errorHandler, notFoundHandler } from './routes/http-errors.js';
+import { createReportsRouter, limitClients } from './routes/reports.js';
+import { createServiceRouter } from './routes/service.js';
+import { createStatsRouter } from './routes/stats.js';
+import type { Storage } from './storage/storage.js';
+import type { ReceiverMetrics } from './telemetry/receiver-metrics.js';
+
+export interface AppDeps {
+  readonly config: ReceiverConfig;
+  readonly storage: Storage;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly metrics: ReceiverMetrics;
+  readonly clientKeys: ClientKeyHasher;
+  readonly clientLimiter: RateLimiter | undefined;
+  readonly stackLimiter: RateLimiter | undefined;
+  readonly blockList: BlockList;
+  readonly plausibility: PlausibilityCheck;
+  readonly alerts: AlertWebhook;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const { config } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(createServiceRouter(deps));
+  app.use(
+    createReportsRouter({
+      ...deps,
+      maxBodyBytes: config.maxBodyBytes,
+      maxReportsPerWindow: config.maxReportsPerWindow,
+      windowPolicy: config,
+    }),
+  );
+  const admin = [limitClients(deps.clientLimiter, deps.clientKeys), requireBearerToken(config.adminToken)];
+  app.use('/v1/stats', ...admin);
+  app.use('/v1/admin', ...admin);
+  app.use(createStatsRouter(deps.storage));
+  app.use(createAdminRouter(deps));
+
+  app.use(
+    createDashboardRouter({
+      storage: deps.storage,
+      adminToken: config.adminToken,
+      publicMinCohort: config.publicMinCohort,
+      logger: deps.logger,
+      now: deps.now,
+    }),
+  );
+
+  app.use(notFoundHandler());
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,248 @@
+// The receiver's configuration, read once from environment variables at start-up. Every value is
+// checked here; a bad one stops start-up with a message naming the variable and the value (secrets
+// are described, never echoed). After start-up the frozen config is the only source of settings.
+
+import { existsSync } from 'node:fs';
+import { DAY_MS, REPORT_KEYS, parseByteSize, parseDuration, type ReportKey } from '@lunadefend/config';
+import { DEFAULT_PLAUSIBILITY_BOUNDS_PER_DAY } from './ingest/plausibility.js';
+import { parseDatabaseUrl, type StorageTarget } from './storage/open-storage.js';
+
+export interface RateLimit {
+  /** Requests allowed per `perMs` (also the burst size). */
+  readonly requests: number;
+  readonly perMs: number;
+}
+
+export interface ReceiverConfig {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly database: StorageTarget;
+  readonly databasePoolSize: number;
+  readonly adminToken: string | undefined;
+  readonly alertWebhookUrl: string | undefined;
+  readonly retentionDays: number;
+  /** Length of the collectors' report window (24h in production). */
+  readonly windowMs: number;
+  /** Reports whose window ended longer ago than this are refused. */
+  readonly maxReportAgeMs: number;
+  /** How far in the future a window may end (clock differences). */
+  readonly clockSkewMs: number;
+  readonly maxBodyBytes: number;
+  /** Undefined: no limit. */
+  readonly clientRateLimit: RateLimit | undefined;
+  readonly stackRateLimit: RateLimit | undefined;
+  readonly maxReportsPerWindow: number;
+  /** Largest plausible count per metric in 24 hours; scaled to the window length. */
+  readonly plausibilityBoundsPerDay: Readonly<Record<ReportKey, number>>;
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly publicMinCohort: number;
+  /** express "trust proxy": false, a hop count, or a list of trusted addresses/subnets. */
+  readonly trustProxy: boolean | number | string;
+  readonly logLevel: string;
+}
+
+export class ReceiverConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly shownValue: string,
+    reason: string,
+  ) {
+    super(`${variable}=${shownValue}: ${reason}`);
+    this.name = 'ReceiverConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function defaultReceiverConfig(): ReceiverConfig {
+  return {
+    host: '127.0.0.1',
+    port: 8080,
+    database: { kind: 'sqlite', path: './data/receiver.db' },
+    databasePoolSize: 10,
+    adminToken: undefined,
+    alertWebhookUrl: undefined,
+    retentionDays: 400,
+    windowMs: DAY_MS,
+    maxReportAgeMs: 32 * DAY_MS,
+    clockSkewMs: 5 * 60_000,
+    maxBodyBytes: 16_384,
+    clientRateLimit: { requests: 120, perMs: 60_000 },
+    stackRateLimit: { requests: 60, perMs: 60_000 },
+    maxReportsPerWindow: 4,
+    plausibilityBoundsPerDay: { ...DEFAULT_PLAUSIBILITY_BOUNDS_PER_DAY },
+    tls: undefined,
+    publicMinCohort: 10,
+    trustProxy: false,
+    logLevel: 'info',
+  };
+}
+
+/** Reads and checks every variable; throws ReceiverConfigError on the first bad one. */
+export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
+  const d = defaultReceiverConfig();
+  const get = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const fail = (name: string, shown: string, reason: string): never => {
+    throw new ReceiverConfigError(name, shown, reason);
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+      return fail(name, JSON.stringify(raw), `must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+  const duration = (name: string, fallback: number, minMs: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const ms = parseDuration(raw);
+    if (ms === undefined || ms < minMs) return fail(name, JSON.stringify(raw), `must be a duration such as 30s, 5m or 24h, at least ${minMs} ms`);
+    return ms;
+  };
+  const rateLimit = (name: string, fallback: RateLimit | undefined): RateLimit | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (raw === 'off') return undefined;
+    const match = /^(\d+)\/(.+)$/.exec(raw);
+    const requests = match === null ? Number.NaN : Number(match[1]);
+    const perMs = match === null ? undefined : parseDuration(match[2] ?? '');
+    if (!Number.isSafeInteger(requests) || requests < 1 || perMs === undefined || perMs < 1) {
+      return fail(name, JSON.stringify(raw), 'must be <requests>/<duration> such as 120/1m, or off');
+    }
+    return { requests, perMs };
+  };
+  const url = (name: string, protocols: readonly string[]): string | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (protocols.includes(parsed.protocol)) return raw;
+    } catch {
+      // reported below
+    }
+    // Webhook URLs often carry a secret in their path: only the scheme is shown.
+    return fail(name, `<${raw.split(':')[0] ?? ''}: URL>`, `must be an absolute ${protocols.join(' or ')} URL`);
+  };
+
+  const port = integer('PORT', d.port, 0, 65_535);
+  const host = get('HOST') ?? d.host;
+  if (/\s/.test(host)) fail('HOST', JSON.stringify(host), 'must be a host name or address');
+
+  const databaseRaw = get('DATABASE_URL');
+  const database = parseDatabaseUrl(databaseRaw);
+  if (database === undefined) {
+    fail('DATABASE_URL', redactUrl(databaseRaw ?? ''), 'must be sqlite:<path> or a postgres:// / postgresql:// URL');
+  }
+
+  const adminToken = get('LUNADEFEND_ADMIN_TOKEN');
+  if (adminToken !== undefined && adminToken.length < 16) {
+    fail('LUNADEFEND_ADMIN_TOKEN', `<secret, ${adminToken.length} characters>`, 'must be at least 16 characters');
+  }
+
+  const windowMs = duration('LUNADEFEND_WINDOW', d.windowMs, 1000);
+  if (windowMs > DAY_MS || DAY_MS % windowMs !== 0) {
+    fail('LUNADEFEND_WINDOW', JSON.stringify(get('LUNADEFEND_WINDOW')), 'must divide 24h evenly (24h in production)');
+  }
+
+  const certFile = get('LUNADEFEND_TLS_CERT_FILE');
+  const keyFile = get('LUNADEFEND_TLS_KEY_FILE');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    const missing = certFile === undefined ? 'LUNADEFEND_TLS_CERT_FILE' : 'LUNADEFEND_TLS_KEY_FILE';
+    fail(missing, '(unset)', 'LUNADEFEND_TLS_CERT_FILE and LUNADEFEND_TLS_KEY_FILE must be set together');
+  }
+  for (const [name, file] of [['LUNADEFEND_TLS_CERT_FILE', certFile], ['LUNADEFEND_TLS_KEY_FILE', keyFile]] as const) {
+    if (file !== undefined && !existsSync(file)) fail(name, JSON.stringify(file), 'file does not exist');
+  }
+
+  const logLevel = get('LUNADEFEND_LOG_LEVEL') ?? d.logLevel;
+  if (!LOG_LEVELS.includes(logLevel)) fail('LUNADEFEND_LOG_LEVEL', JSON.stringify(logLevel), `must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const config: ReceiverConfig = {
+    host,
+    port,
+    database: database!,
+    databasePoolSize: integer('LUNADEFEND_DATABASE_POOL_SIZE', d.databasePoolSize, 1, 1000),
+    adminToken,
+    alertWebhookUrl: url('LUNADEFEND_ALERT_WEBHOOK_URL', ['http:', 'https:']),
+    retentionDays: integer('LUNADEFEND_RETENTION_DAYS', d.retentionDays, 1, 36_500),
+    windowMs,
+    maxReportAgeMs: duration('LUNADEFEND_MAX_REPORT_AGE', d.maxReportAgeMs, 1000),
+    clockSkewMs: duration('LUNADEFEND_CLOCK_SKEW', d.clockSkewMs, 0),
+    maxBodyBytes: byteSize('LUNADEFEND_MAX_BODY_BYTES', get('LUNADEFEND_MAX_BODY_BYTES'), d.maxBodyBytes, fail),
+    clientRateLimit: rateLimit('LUNADEFEND_RATE_LIMIT_PER_CLIENT', d.clientRateLimit),
+    stackRateLimit: rateLimit('LUNADEFEND_RATE_LIMIT_PER_STACK', d.stackRateLimit),
+    maxReportsPerWindow: integer('LUNADEFEND_MAX_REPORTS_PER_WINDOW', d.maxReportsPerWindow, 1, 1000),
+    plausibilityBoundsPerDay: bounds(get('LUNADEFEND_PLAUSIBILITY_BOUNDS'), d.plausibilityBoundsPerDay, fail),
+    tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
+    publicMinCohort: integer('LUNADEFEND_PUBLIC_MIN_COHORT', d.publicMinCohort, 1, 1_000_000),
+    trustProxy: trustProxy(get('LUNADEFEND_TRUST_PROXY'), fail),
+    logLevel,
+  };
+  if (config.maxReportAgeMs >= config.retentionDays * DAY_MS) {
+    fail('LUNADEFEND_MAX_REPORT_AGE', JSON.stringify(get('LUNADEFEND_MAX_REPORT_AGE') ?? '768h'), 'must be shorter than LUNADEFEND_RETENTION_DAYS');
+  }
+  return Object.freeze(config);
+}
+
+type Fail = (name: string, shown: string, reason: string) => never;
+
+function byteSize(name: string, raw: string | undefined, fallback: number, fail: Fail): number {
+  if (raw === undefined) return fallback;
+  const bytes = parseByteSize(raw);
+  if (bytes === undefined || bytes < 1024 || bytes > 1_048_576) {
+    return fail(name, JSON.stringify(raw), 'must be a size from 1KiB to 1MiB, e.g. 16384 or 16KiB');
+  }
+  return bytes;
+}
+
+function bounds(raw: string | undefined, fallback: Readonly<Record<ReportKey, number>>, fail: Fail): Record<ReportKey, number> {
+  const out = { ...fallback };
+  if (raw === undefined) return out;
+  const name = 'LUNADEFEND_PLAUSIBILITY_BOUNDS';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return fail(name, JSON.stringify(raw), 'must be a JSON object such as {"tokenizeSuccess":1000000000}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return fail(name, JSON.stringify(raw), 'must be a JSON object of report keys to counts per 24h');
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!(REPORT_KEYS as readonly string[]).includes(key)) {
+      fail(name, JSON.stringify(raw), `unknown report key ${JSON.stringify(key)} (known: ${REPORT_KEYS.join(', ')})`);
+    }
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      fail(name, JSON.stringify(raw), `${key} must be a positive integer`);
+    }
+    out[key as ReportKey] = value as number;
+  }
+  return out;
+}
+
+function trustProxy(raw: string | undefined, fail: Fail): boolean | number | string {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') {
+    return fail('LUNADEFEND_TRUST_PROXY', '"true"', 'trusting every hop lets any client pick its rate-limit key; give a hop count or addresses');
+  }
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (/^[0-9a-zA-Z.:/,\s-]+$/.test(raw)) return raw;
+  return fail('LUNADEFEND_TRUST_PROXY', JSON.stringify(raw), 'must be false, a hop count, or addresses/subnets such as loopback or 10.0.0.0/8');
+}
+
+/** A URL with its password replaced, for messages. */
+export function redactUrl(raw: string): string {
+  try {
+    const parsed = new URL(raw);
+    if (parsed.password !== '') parsed.password = '***';
+    return JSON.stringify(parsed.toString());
+  } catch {
+    return JSON.stringify(raw.replace(/\/\/[^@/]*@/, '//***@'));
+  }
+}

@@ -1,0 +1,65 @@
+// Every error the receiver answers with, by stable code. The HTTP error handler is the only place
+// that turns these into responses; docs/errors.md ("Receiver") lists every code and a test keeps
+// the two in sync. A code never changes meaning once released.
+
+export const RECEIVER_ERRORS = {
+  unsupported_media_type: { status: 415, message: 'Content-Type must be application/json' },
+  payload_too_large: { status: 413, message: 'request body is larger than the limit' },
+  invalid_json: { status: 400, message: 'request body is not valid JSON' },
+  schema_violation: { status: 400, message: 'report does not match the daily report schema' },
+  invalid_window: { status: 400, message: 'report window is not aligned or not one window long' },
+  window_in_future: { status: 400, message: 'report window ends in the future' },
+  window_too_old: { status: 400, message: 'report window ended longer ago than the accepted age' },
+  stack_blocked: { status: 403, message: 'reports from this stack id are refused' },
+  window_report_limit: { status: 409, message: 'this stack id already sent the maximum number of reports for this window' },
+  rate_limited: { status: 429, message: 'too many requests; retry after the Retry-After delay' },
+  unauthorized: { status: 401, message: 'an Authorization: Bearer token is required' },
+  forbidden: { status: 403, message: 'the bearer token is not valid' },
+  stats_api_disabled: { status: 404, message: 'the stats API is off (LUNADEFEND_ADMIN_TOKEN is not set)' },
+  invalid_query: { status: 400, message: 'query parameters are missing or invalid' },
+  invalid_request: { status: 400, message: 'request is invalid' },
+  not_found: { status: 404, message: 'no such resource' },
+  storage_unavailable: { status: 503, message: 'storage is unavailable; retry later' },
+  internal_error: { status: 500, message: 'internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ReceiverErrorCode = keyof typeof RECEIVER_ERRORS;
+
+export const RECEIVER_ERROR_CODES = Object.freeze(Object.keys(RECEIVER_ERRORS) as ReceiverErrorCode[]);
+
+/** One problem with the request, e.g. a JSON pointer and what is wrong there. */
+export interface ErrorDetail {
+  readonly path?: string;
+  readonly message: string;
+}
+
+export class ReceiverError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ReceiverErrorCode,
+    readonly details: readonly ErrorDetail[] = [],
+    /** Seconds for the Retry-After header (429, 503). */
+    readonly retryAfterS?: number,
+    /** What went wrong underneath (logged for 5xx answers, never sent). */
+    cause?: unknown,
+  ) {
+    super(RECEIVER_ERRORS[code].message, cause === undefined ? undefined : { cause });
+    this.name = 'ReceiverError';
+    this.status = RECEIVER_ERRORS[code].status;
+  }
+}
+
+/** The JSON body of an error response. */
+export function errorBody(error: ReceiverError): { error: ReceiverErrorCode; message: string; details: readonly ErrorDetail[] } {
+  return { error: error.code, message: error.message, details: error.details };
+}
+
+/** Runs a storage call; a failure becomes 503 storage_unavailable with Retry-After. */
+export async function fromStorage<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new ReceiverError('storage_unavailable', [], 5, error);
+  }
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// lunadefend-receiver: `serve` (default), `migrate`, and the block list (`block <stack_id>
+// [--reason <text>]`, `unblock <stack_id>`, `blocked`). Configuration comes from environment
+// variables only (see docs/configuration.md). The only module that exits the process.
+
+import { UUID_V4_PATTERN } from '@lunadefend/config';
+import { loadReceiverConfig, ReceiverConfigError, type ReceiverConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createReceiver } from './receiver.js';
+import { describeTarget, openStorage } from './storage/open-storage.js';
+
+const USAGE = `usage: lunadefend-receiver [serve]
+       lunadefend-receiver migrate
+       lunadefend-receiver block <stack_id> [--reason <text>]
+       lunadefend-receiver unblock <stack_id>
+       lunadefend-receiver blocked`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`lunadefend-receiver: ${message}\n`);
+  process.exit(code);
+}
+
+function stackIdArgument(value: string | undefined): string {
+  if (value === undefined || !new RegExp(UUID_V4_PATTERN).test(value)) fail(`expected a lowercase UUID v4 stack id\n${USAGE}`);
+  return value;
+}
+
+async function serve(config: ReceiverConfig): Promise<void> {
+  const logger = createLogger({ level: config.logLevel });
+  const receiver = createReceiver({ config, logger });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'receiver: shutting down');
+    receiver.shutdown().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  try {
+    await receiver.start();
+  } catch (error) {
+    logger.fatal({ error: (error as Error).message }, 'receiver: could not start');
+    await receiver.shutdown().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+async function withStorage(config: ReceiverConfig, run: (storage: ReturnType<typeof openStorage>) => Promise<void>): Promise<void> {
+  const storage = openStorage(config.database, 1);
+  try {
+    await storage.migrate();
+    await run(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let config: ReceiverConfig;
+  try {
+    config = loadReceiverConfig(process.env);
+  } catch (error) {
+    if (error instanceof ReceiverConfigError) fail(`invalid configuration: ${error.message}`);
+    throw error;
+  }
+  switch (command) {
+    case 'serve':
+      if (rest.length > 0) fail(`unexpected argument ${JSON.stringify(rest[0])}\n${USAGE}`);
+      return serve(config);
+    case 'migrate': {
+      const storage = openStorage(config.database, 1);
+      try {
+        const applied = await storage.migrate();
+        const version = await storage.schemaVersion();
+        process.stdout.write(
+          `${describeTarget(config.database)}: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`} (schema version ${version})\n`,
+        );
+      } finally {
+        await storage.close();
+      }
+      return;
+    }
+    case 'block': {
+      const stackId = stackIdArgument(rest[0]);
+      const reasonIndex = rest.indexOf('--reason');
+      const reason = reasonIndex === -1 ? '' : (rest[reasonIndex + 1] ?? fail('--reason needs a value'));
+      return withStorage(config, async (storage) => {
+        await storage.blockStack(stackId, reason, new Date());
+        process.stdout.write(`blocked ${stackId} (takes effect within 10 s on every replica)\n`);
+      });
+    }
+    case 'unblock': {
+      const stackId = stackIdArgument(rest[0]);
+      return withStorage(config, async (storage) => {
+        const removed = await storage.unblockStack(stackId);
+        process.stdout.write(removed ? `unblocked ${stackId}\n` : `${stackId} was not blocked\n`);
+      });
+    }
+    case 'blocked':
+      return withStorage(config, async (storage) => {
+        for (const entry of await storage.blockedStacks()) {
+          process.stdout.write(`${entry.stackId}\t${entry.blockedAt}\t${entry.reason}\n`);
+        }
+      });
+    default:
+      fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => fail((error as Error).message, 1));

@@ -1,0 +1,114 @@
+// POST /v1/reports: the one ingest endpoint. Order of checks: per-client rate limit → JSON only →
+// body limit and parse → schema (compiled once in @lunadefend/config) → window checks → block list
+// → per-stack rate limit → plausibility → store (idempotent by report_id). The client address is
+// only ever turned into a keyed hash for the rate limiter.
+
+import express, { Router, type RequestHandler } from 'express';
+import { validateReportSchema } from '@lunadefend/config';
+import type { AlertWebhook } from '../alerts/alert-webhook.js';
+import type { BlockList } from '../abuse/block-list.js';
+import type { ClientKeyHasher } from '../abuse/client-key.js';
+import type { RateLimiter } from '../abuse/rate-limiter.js';
+import { ReceiverError, fromStorage } from '../errors.js';
+import type { PlausibilityCheck } from '../ingest/plausibility.js';
+import { assertWindowAcceptable, type WindowPolicy } from '../ingest/report-checks.js';
+import type { Storage } from '../storage/storage.js';
+import type { ReceiverMetrics } from '../telemetry/receiver-metrics.js';
+
+export interface ReportsRouteDeps {
+  readonly storage: Storage;
+  readonly metrics: ReceiverMetrics;
+  readonly now: () => Date;
+  readonly maxBodyBytes: number;
+  readonly windowPolicy: WindowPolicy;
+  readonly maxReportsPerWindow: number;
+  readonly clientKeys: ClientKeyHasher;
+  readonly clientLimiter: RateLimiter | undefined;
+  readonly stackLimiter: RateLimiter | undefined;
+  readonly blockList: BlockList;
+  readonly plausibility: PlausibilityCheck;
+  readonly alerts: AlertWebhook;
+}
+
+export const REPORTS_PATH = '/v1/reports';
+
+/** 429 with Retry-After (whole seconds, at least 1). */
+export function rateLimited(retryAfterMs: number): ReceiverError {
+  return new ReceiverError('rate_limited', [], Math.max(1, Math.ceil(retryAfterMs / 1000)));
+}
+
+/** Per-client limit keyed on the hashed address. */
+export function limitClients(limiter: RateLimiter | undefined, keys: ClientKeyHasher): RequestHandler {
+  return (req, _res, next) => {
+    if (limiter !== undefined) {
+      const decision = limiter.take(keys.keyFor(req.ip ?? req.socket.remoteAddress ?? ''));
+      if (!decision.ok) throw rateLimited(decision.retryAfterMs);
+    }
+    next();
+  };
+}
+
+export function createReportsRouter(deps: ReportsRouteDeps): Router {
+  const router = Router();
+
+  const instrument: RequestHandler = (_req, res, next) => {
+    const stop = deps.metrics.ingestSeconds.startTimer();
+    res.on('finish', () => {
+      const outcome = res.statusCode === 202 ? 'accepted' : res.statusCode === 200 ? 'duplicate' : 'rejected';
+      stop({ outcome });
+      if (outcome === 'rejected') deps.metrics.rejectedBy((res.locals.errorCode as never) ?? 'internal_error');
+    });
+    next();
+  };
+
+  const requireJson: RequestHandler = (req, _res, next) => {
+    if (req.is('application/json') !== 'application/json') throw new ReceiverError('unsupported_media_type');
+    next();
+  };
+
+  router.post(
+    REPORTS_PATH,
+    instrument,
+    limitClients(deps.clientLimiter, deps.clientKeys),
+    requireJson,
+    express.json({ limit: deps.maxBodyBytes, strict: false, type: 'application/json' }),
+    async (req, res) => {
+      const checked = validateReportSchema(req.body);
+      if (!checked.ok) throw new ReceiverError('schema_violation', checked.errors);
+      const report = checked.report;
+      const now = deps.now();
+      assertWindowAcceptable(report.window, deps.windowPolicy, now.getTime());
+      if (await fromStorage(() => deps.blockList.isBlocked(report.stack_id))) throw new ReceiverError('stack_blocked');
+      if (deps.stackLimiter !== undefined) {
+        const decision = deps.stackLimiter.take(report.stack_id);
+        if (!decision.ok) throw rateLimited(decision.retryAfterMs);
+      }
+      const flagReason = deps.plausibility(report.metrics);
+      const outcome = await fromStorage(() =>
+        deps.storage.insertReport(report, { receivedAt: now, flagReason, maxReportsPerWindow: deps.maxReportsPerWindow }),
+      );
+      switch (outcome.status) {
+        case 'duplicate':
+          deps.metrics.duplicate.inc();
+          res.status(200).json({ status: 'duplicate' });
+          return;
+        case 'window-limit':
+          throw new ReceiverError('window_report_limit');
+        case 'accepted':
+          deps.metrics.accepted.inc();
+          if (flagReason !== undefined) {
+            deps.metrics.flagged.inc();
+            deps.alerts.announce({
+              reportId: report.report_id,
+              stackId: report.stack_id,
+              version: report.version,
+              windowStart: report.window.start,
+              reason: flagReason,
+            });
+          }
+          res.status(202).json({ status: 'accepted' });
+      }
+    },
+  );
+  return router;
+}
