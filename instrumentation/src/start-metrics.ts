@@ -13,15 +13,14 @@ import {
   type TelemetryMode,
 } from '@lunadefend/config';
 import { ValueType } from '@opentelemetry/api';
-import { AggregationTemporalityPreference, OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { settleWithin } from './bounded.js';
 import { createCounterTable } from './counter-table.js';
 import { createCumulativeExporter, type ExportOutcomes } from './cumulative-exporter.js';
 import { resolveExportSettings } from './export-settings.js';
+import { createOtlpJsonExporter } from './otlp-exporter.js';
 import { defaultLogger, type MetricsLogger } from './logger.js';
-import { unrefAgentFactory } from './unref-agent.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 export const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
@@ -101,15 +100,8 @@ export function startMetrics(options: StartMetricsOptions): Metrics {
   const settings = resolveExportSettings(env);
   for (const warning of settings.warnings) logger.warn(warning);
 
-  const exporter = createCumulativeExporter(
-    new OTLPMetricExporter({
-      url: settings.url,
-      temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
-      httpAgentOptions: unrefAgentFactory,
-    }),
-    logger,
-    outcomes,
-  );
+  const otlp = createOtlpJsonExporter(settings.url);
+  const exporter = createCumulativeExporter(otlp.exporter, logger, outcomes);
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: settings.exportIntervalMs,
@@ -150,7 +142,10 @@ export function startMetrics(options: StartMetricsOptions): Metrics {
     },
     shutdown() {
       stopped ??= settleWithin(provider.shutdown(), flushTimeoutMs).then((settled) => {
-        if (!settled) logger.debug(`shutdown gave up waiting for the collector after ${flushTimeoutMs} ms`);
+        if (settled) return;
+        // Give up on the collector: cancel retries and close sockets so nothing lingers.
+        otlp.abort();
+        logger.debug(`shutdown gave up waiting for the collector after ${flushTimeoutMs} ms`);
       });
       return stopped;
     },

@@ -26,6 +26,8 @@ try {
   await metrics.flush();
   await metrics.shutdown();
   console.log(JSON.stringify({ done: true, ignored: metrics.ignoredCalls(), outcomes: metrics.exportOutcomes() }));
+  process.on('exit', () => console.error('exit ' + (Date.now() - doneAt) + ' ms after shutdown resolved'));
+  const doneAt = Date.now();
 } catch (error) {
   problems.push('threw: ' + String(error));
 }
@@ -39,8 +41,25 @@ describe('collector unreachable', () => {
     expect(result.stdout).not.toContain('problems');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.trim())).toEqual({ done: true, ignored: 0, outcomes: { succeeded: 0, failed: expect.any(Number) as number } });
-    // Nothing on stderr: an unreachable collector is a debug line at most (NODE_DEBUG is unset).
-    expect(result.stderr).toBe('');
-    console.log(`unreachable collector: child process ran for ${result.elapsedMs} ms`);
+    // Nothing else on stderr: an unreachable collector is a debug line at most (NODE_DEBUG is unset).
+    expect(result.stderr).toMatch(/^exit \d+ ms after shutdown resolved\n$/);
+    console.log(`unreachable collector: child ran ${result.elapsedMs} ms; ${result.stderr.trim()}`);
+  }, 60_000);
+
+  it('a collector that accepts connections but never answers cannot hold the process either', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => { sockets.add(socket); });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as net.AddressInfo;
+      const result = await runScript(script, cleanEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }));
+      expect(result.stdout).not.toContain('problems');
+      expect(result.code).toBe(0);
+      expect(sockets.size).toBeGreaterThan(0);
+      console.log(`silent collector: child ran ${result.elapsedMs} ms; ${result.stderr.trim()}`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   }, 60_000);
 });

@@ -1,13 +1,13 @@
 // An HTTP(S) agent whose sockets never keep the process alive: a service that ends on its own
 // must not wait for telemetry. Keep-alive is kept so periodic exports reuse one connection.
 
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 
 type CreateConnection = (options: unknown, callback: unknown) => Duplex | null | undefined;
 
-function unrefSockets<T extends http.Agent>(agent: T): T {
+/** Makes every socket `agent` opens or reuses unref'd. Returns the same agent. */
+export function unrefSockets<T extends http.Agent>(agent: T): T {
   // createConnection is how Agent opens every socket; wrapping it is the one supported seam.
   const holder = agent as unknown as { createConnection: CreateConnection };
   const open = holder.createConnection.bind(agent);
@@ -23,11 +23,4 @@ function unrefSockets<T extends http.Agent>(agent: T): T {
     (socket as { unref?: () => void }).unref?.();
   };
   return agent;
-}
-
-/** An `httpAgentOptions` factory for the OTLP exporter. */
-export function unrefAgentFactory(protocol: string): http.Agent {
-  return protocol === 'https:'
-    ? unrefSockets(new https.Agent({ keepAlive: true }))
-    : unrefSockets(new http.Agent({ keepAlive: true }));
 }
