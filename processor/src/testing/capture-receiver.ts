@@ -18,6 +18,8 @@ export interface CaptureReceiver {
   readonly requests: CapturedRequest[];
   /** Report ids answered 202, once each. */
   readonly accepted: Map<string, unknown>;
+  /** TCP connections ever opened to the receiver (a request is not needed to count). */
+  connections(): number;
   url(): string;
   /** Replaces the answer logic; return undefined to fall back to the default behaviour. */
   respond(fn: ((req: CapturedRequest) => Reply | undefined) | undefined): void;
@@ -40,11 +42,14 @@ export async function startCaptureReceiver(): Promise<CaptureReceiver> {
       res.end(text);
     });
   });
+  let connections = 0;
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     requests,
     accepted,
+    connections: () => connections,
     url: () => `http://127.0.0.1:${port}/v1/reports`,
     respond: (fn) => {
       script = fn;

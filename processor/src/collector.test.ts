@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCollector, type Collector } from './collector.js';
+import { previewReports, readCollectorState } from './state/state-reader.js';
+import { openStateStore } from './state/state-store.js';
+import { startCaptureReceiver, type CaptureReceiver } from './testing/capture-receiver.js';
+import { captureLogger, makeFixture, manualClock, type Fixture } from './testing/collector-fixture.js';
+import { getText, otlpJson, postOtlp } from './testing/otlp-http.js';
+
+const T0 = Date.UTC(2026, 10, 24, 9);
+const DAY = 86_400_000;
+let fixture: Fixture | undefined;
+let collector: Collector | undefined;
+let receiver: CaptureReceiver | undefined;
+
+afterEach(async () => {
+  await collector?.shutdown();
+  await receiver?.close();
+  fixture?.cleanup();
+  collector = undefined;
+  receiver = undefined;
+  fixture = undefined;
+});
+
+async function run(env: NodeJS.ProcessEnv) {
+  receiver = await startCaptureReceiver();
+  fixture = makeFixture({ endpoint: receiver.url() });
+  const clock = manualClock(T0);
+  collector = createCollector(fixture.config, { now: clock.now, env, logger: captureLogger().logger, schedule: false });
+  await collector.start();
+  const port = collector.otlpAddress().port;
+  const body = otlpJson({ value: 5, startNs: BigInt(T0) * 1_000_000n, timeNs: BigInt(T0 + 1) * 1_000_000n });
+  const response = await postOtlp(port, body);
+  clock.set(T0 + DAY);
+  await collector.tick();
+  return { response, c: collector, f: fixture, r: receiver };
+}
+
+describe('telemetry modes', () => {
+  it('off: answers OTLP, writes no state and never connects to the endpoint', async () => {
+    const { response, c, f, r } = await run({ LUNADEFEND_TELEMETRY: 'on', DO_NOT_TRACK: '1' });
+    expect(c.mode).toBe('off');
+    expect(c.modeDecidedBy).toBe('DO_NOT_TRACK');
+    expect(response.status).toBe(200);
+    expect(existsSync(f.stateDirectory)).toBe(false);
+    const health = await getText(c.healthAddress().port, '/');
+    expect(health.status).toBe(200);
+    await c.shutdown();
+    expect(existsSync(f.stateDirectory)).toBe(false);
+    expect(r.connections()).toBe(0);
+    expect(await c.metrics.registry.getSingleMetricAsString('lunadefend_collector_points_dropped_total')).toContain('reason="telemetry_off"} 1');
+  });
+
+  it('local: aggregates, seals and writes the report to the ledger, and never connects', async () => {
+    const { response, c, f, r } = await run({ LUNADEFEND_TELEMETRY: 'local' });
+    expect(c.mode).toBe('local');
+    expect(response.status).toBe(200);
+    await c.shutdown();
+    const store = openStateStore({ directory: f.stateDirectory, readonly: true });
+    const ledger = store.ledger.list();
+    store.close();
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]?.outcome).toBe('local');
+    expect(JSON.parse(ledger[0]?.body ?? '{}')).toMatchObject({ version: '1.4.2', metrics: { tokenizeSuccess: 5 } });
+    expect(readCollectorState(f.stateDirectory).outbox).toHaveLength(0);
+    expect(r.connections()).toBe(0);
+  });
+
+  it('on (the default): sends the report to the endpoint', async () => {
+    const { response, c, f, r } = await run({});
+    expect(c.mode).toBe('on');
+    expect(c.modeDecidedBy).toBe('default');
+    expect(response.status).toBe(200);
+    expect(r.requests).toHaveLength(1);
+    expect(JSON.parse(r.requests[0]?.body.toString('utf8') ?? '{}')).toMatchObject({ metrics: { tokenizeSuccess: 5 } });
+    expect(previewReports(f.config)).toEqual({ open: [], outbox: [] });
+  });
+});
+
+describe('own telemetry', () => {
+  it('serves Prometheus counters by reason and a health check', async () => {
+    const { c } = await run({ LUNADEFEND_TELEMETRY: 'local' });
+    const port = c.otlpAddress().port;
+    await postOtlp(port, otlpJson({ value: 1, startNs: 1n, timeNs: 2n, version: 'not-semver' }));
+    await postOtlp(port, '{', 'application/json');
+    await postOtlp(port, 'x', 'text/plain');
+    const metrics = await getText(c.metricsAddress().port, '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toContain('lunadefend_collector_points_accepted_total 1');
+    expect(metrics.body).toContain('lunadefend_collector_points_rejected_total{reason="invalid_version"} 1');
+    expect(metrics.body).toContain('lunadefend_collector_requests_refused_total{reason="malformed"} 1');
+    expect(metrics.body).toContain('lunadefend_collector_requests_refused_total{reason="unsupported_media_type"} 1');
+    expect(metrics.body).toContain('lunadefend_collector_reports_delivered_total{outcome="local"} 1');
+    expect(metrics.body).toMatch(/lunadefend_collector_outbox_depth 0/);
+    expect(metrics.body).toMatch(/lunadefend_collector_state_writable 1/);
+    const health = await getText(c.healthAddress().port, '/');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', mode: 'local' });
+  });
+});
