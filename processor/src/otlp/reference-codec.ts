@@ -117,6 +117,8 @@ const DEFINITIONS = {
 export interface OtlpReferenceCodec {
   /** Encodes an ExportMetricsServiceRequest given in protobufjs object form (camelCase fields). */
   encodeRequest(request: object): Uint8Array;
+  /** Decodes a binary ExportMetricsServiceRequest into protobufjs message objects (every field). */
+  decodeRequest(bytes: Uint8Array): unknown;
   /** Decodes a binary ExportMetricsServiceResponse; 64-bit integers come back as strings. */
   decodeResponse(bytes: Uint8Array): { partialSuccess?: { rejectedDataPoints?: string; errorMessage?: string } };
   /** Decodes a binary google.rpc.Status. */
@@ -131,6 +133,7 @@ export function createOtlpReferenceCodec(): OtlpReferenceCodec {
   const toObject = { longs: String, defaults: false };
   return {
     encodeRequest: (value) => request.encode(request.fromObject(value)).finish(),
+    decodeRequest: (bytes) => request.decode(bytes),
     decodeResponse: (bytes) => response.toObject(response.decode(bytes), toObject),
     decodeStatus: (bytes) => status.toObject(status.decode(bytes), toObject),
   };

@@ -1,0 +1,72 @@
+// bench/collector: data points per second through the whole collector pipeline for the
+// OpenTelemetry Collector load test's shape (OTLP/HTTP protobuf, 100 points a request), side by
+// side with a bare Node HTTP server that reads and discards the same requests and with the intake
+// alone; then CPU share and RSS of each while holding a steady 10k points/s.
+// Run: npm run bench -- collector (builds first), or node bench/collector/index.js after
+// `npx tsc -b processor`. BENCH_QUICK=1 shortens every phase for a smoke run.
+import { runDecodeComparison } from './decode.js';
+import { runMaxRate, runSteadyRate } from './load.js';
+import { createPayloadSource } from './payloads.js';
+import { startBareServer, startCollector, startIntakeOnly } from './servers.js';
+
+const quick = process.env.BENCH_QUICK === '1';
+const WARMUP_MS = quick ? 500 : 2_000;
+const MAX_RATE_MS = quick ? 2_000 : 10_000;
+const STEADY_MS = quick ? 4_000 : 20_000;
+const STEADY_POINTS_PER_SECOND = 10_000;
+const CONCURRENCY = 4;
+const INSTANCES = 10;
+
+const targets = [
+  ['bare', startBareServer],
+  ['intake', startIntakeOnly],
+  ['collector', startCollector],
+];
+
+/** Every phase gets a fresh server process, so one phase's heap never colours another's. */
+async function withServer(start, fn) {
+  const server = await start();
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const decode = runDecodeComparison(createPayloadSource({ instances: 1 }), quick ? 300 : 2_000);
+console.log(`decode one ${decode.bytes}-byte protobuf request of 100 points (in-process, requests/s):`);
+console.log(`  intake wire reader ${fmt(decode.handWritten)}  |  protobufjs, same definitions ${fmt(decode.protobufjs)}  (${fmt(decode.handWritten / decode.protobufjs, 2)}x)`);
+console.log(`  the same request as OTLP/JSON (${decode.jsonBytes} bytes): ${fmt(decode.json)}`);
+
+const maxRate = {};
+for (const [key, start] of targets) {
+  maxRate[key] = await withServer(start, async (server) => {
+    const payloads = createPayloadSource({ instances: INSTANCES });
+    await runMaxRate({ port: server.port, payloads, concurrency: CONCURRENCY, durationMs: WARMUP_MS });
+    return { name: server.name, ...(await runMaxRate({ port: server.port, payloads, concurrency: CONCURRENCY, durationMs: MAX_RATE_MS })) };
+  });
+}
+console.log(`\nmaximum rate, ${CONCURRENCY} requests in flight, ${MAX_RATE_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up, ${INSTANCES * 100} streams:`);
+for (const result of Object.values(maxRate)) {
+  console.log(`  ${result.name.padEnd(30)} ${fmt(result.pointsPerSecond).padStart(10)} points/s${result.failed > 0 ? `  (${result.failed} failed requests)` : ''}`);
+}
+const ratio = maxRate.collector.pointsPerSecond / maxRate.bare.pointsPerSecond;
+console.log(`  collector / bare = ${fmt(ratio, 2)} (aim ≥ 0.50)`);
+
+const steady = {};
+for (const [key, start] of targets) {
+  steady[key] = await withServer(start, async (server) => {
+    const payloads = createPayloadSource({ instances: INSTANCES });
+    await runSteadyRate({ server, payloads, pointsPerSecond: STEADY_POINTS_PER_SECOND, durationMs: WARMUP_MS });
+    return { name: server.name, ...(await runSteadyRate({ server, payloads, pointsPerSecond: STEADY_POINTS_PER_SECOND, durationMs: STEADY_MS })) };
+  });
+}
+console.log(`\nsteady ${fmt(STEADY_POINTS_PER_SECOND)} points/s for ${STEADY_MS / 1000} s (each server alone in its process):`);
+for (const result of Object.values(steady)) {
+  console.log(
+    `  ${result.name.padEnd(30)} achieved ${fmt(result.achievedPointsPerSecond).padStart(7)} points/s  CPU ${fmt(result.cpuPercentOfOneCore, 1).padStart(5)}% of one core  RSS avg ${fmt(result.rssMiBAvg, 1)} MiB, max ${fmt(result.rssMiBMax, 1)} MiB${result.failed > 0 ? `  (${result.failed} failed)` : ''}`,
+  );
+}
+console.log('  aim for the collector: ≤ 15% of one core and ≤ 80 MiB RSS');
