@@ -1,0 +1,102 @@
+// Shared by the dashboard and the public page: uPlot charts over UTC days and the data tables
+// behind them. Tables are built with DOM calls (textContent only), never from HTML strings.
+import uPlot from './vendor/uPlot.esm.js';
+
+// Okabe–Ito palette: distinguishable with the common forms of colour blindness.
+export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000'];
+
+const plots = new WeakMap();
+const resizeObserver = new ResizeObserver((entries) => {
+  for (const entry of entries) {
+    const plot = plots.get(entry.target);
+    const width = Math.floor(entry.contentRect.width);
+    if (plot !== undefined && width > 0 && width !== plot.width) plot.setSize({ width, height: plot.height });
+  }
+});
+
+export const formatCount = (value) => (value === null || value === undefined ? '—' : value.toLocaleString('en-US'));
+export const formatRate = (value) => (value === null || value === undefined ? '—' : `${(value * 100).toFixed(2)}%`);
+
+const dayToSeconds = (day) => Date.parse(`${day}T00:00:00Z`) / 1000;
+const secondsToDay = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
+
+/**
+ * Draws (or redraws) a time chart in `container`.
+ * series: [{ label, values: (number|null)[] }]; stacked: each series is drawn on top of the
+ * previous ones (the legend and the tooltip still show each series' own value).
+ */
+export function drawChart(container, { days, series, stacked = false, format = formatCount }) {
+  plots.get(container)?.destroy();
+  container.textContent = '';
+  const colors = series.map((_, i) => PALETTE[i % PALETTE.length]);
+  container.dataset.seriesColors = colors.join(' ');
+
+  let columns = series.map((s) => s.values);
+  let order = series.map((_, i) => i);
+  if (stacked) {
+    const running = days.map(() => 0);
+    columns = series.map((s) => s.values.map((v, i) => (running[i] += v ?? 0)));
+    // uPlot paints series in order: the tallest (top) layer first, each filled down to zero, so
+    // every lower layer is painted over it and each band shows one series.
+    order = order.reverse();
+  }
+
+  const width = Math.max(320, Math.floor(container.clientWidth));
+  const plot = new uPlot(
+    {
+      width,
+      height: 280,
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+      scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(1, max) * 1.05] } },
+      axes: [
+        { stroke: '#333', grid: { stroke: '#e5e5e5' } },
+        { stroke: '#333', grid: { stroke: '#e5e5e5' }, size: 70, values: (_u, ticks) => ticks.map((t) => format(t)) },
+      ],
+      cursor: { points: { size: 6 } },
+      series: [
+        { label: 'Day', value: (_u, ts) => (ts === null ? '' : secondsToDay(ts)) },
+        ...order.map((i) => ({
+          label: series[i].label,
+          stroke: colors[i],
+          width: 2,
+          fill: stacked ? colors[i] : undefined,
+          points: { show: days.length < 60 },
+          value: (_u, _raw, _s, idx) => (idx === null ? '' : format(series[i].values[idx])),
+        })),
+      ],
+    },
+    [days.map(dayToSeconds), ...order.map((i) => columns[i])],
+    container,
+  );
+  plots.set(container, plot);
+  resizeObserver.observe(container);
+  return plot;
+}
+
+/** Replaces a table's head and body: headers are column titles; each row is [row header, ...cells]. */
+export function fillTable(table, headers, rows) {
+  const head = document.createElement('tr');
+  for (const title of headers) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = title;
+    head.append(th);
+  }
+  table.tHead.replaceChildren(head);
+  const body = table.tBodies[0];
+  body.replaceChildren(
+    ...rows.map(([rowHeader, ...cells]) => {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = rowHeader;
+      tr.append(th);
+      for (const cell of cells) {
+        const td = document.createElement('td');
+        td.textContent = cell;
+        tr.append(td);
+      }
+      return tr;
+    }),
+  );
+}

@@ -1,0 +1,50 @@
+// Runs the real receiver in-process for the dashboard's tests: port 0, a fresh SQLite file in a
+// temp directory, an injected clock, and every log line captured so tests can search it.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../../logger.js';
+import { createReceiver, type Receiver } from '../../receiver.js';
+
+export interface TestReceiverOptions {
+  readonly adminToken?: string | undefined;
+  readonly publicMinCohort?: number;
+  readonly trustProxy?: boolean;
+  readonly now: () => Date;
+}
+
+export interface TestReceiver {
+  readonly receiver: Receiver;
+  readonly url: string;
+  readonly logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestReceiver(options: TestReceiverOptions): Promise<TestReceiver> {
+  const dir = mkdtempSync(join(tmpdir(), 'lunadefend-dashboard-'));
+  const logs: string[] = [];
+  const receiver = createReceiver({
+    config: {
+      host: '127.0.0.1',
+      port: 0,
+      database: { kind: 'sqlite', path: join(dir, 'receiver.db') },
+      adminToken: options.adminToken,
+      publicMinCohort: options.publicMinCohort ?? 10,
+      trustProxy: options.trustProxy ?? false,
+    },
+    now: options.now,
+    retention: false,
+    logger: createLogger({ level: 'info', stream: { write: (line: string) => void logs.push(line) } }),
+  });
+  const address = await receiver.start();
+  return {
+    receiver,
+    url: address.url,
+    logs,
+    async close() {
+      await receiver.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
