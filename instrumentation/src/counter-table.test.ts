@@ -1,6 +1,6 @@
 import { METRIC_NAMES, type MetricName } from '@lunadefend/config';
 import { describe, expect, it } from 'vitest';
-import { createCounterTable } from './counter-table.js';
+import { createCounterTable, slotOf } from './counter-table.js';
 
 describe('counter table', () => {
   it('starts every catalog counter at zero and adds 1 by default', () => {
@@ -39,5 +39,14 @@ describe('counter table', () => {
     // @ts-expect-error — not a catalog name
     table.add('lunadefend.tokenise.success');
     expect(table.ignoredCalls()).toBe(1);
+  });
+});
+
+describe('slotOf', () => {
+  it('maps every catalog name to its catalog position and nothing else to a slot', () => {
+    METRIC_NAMES.forEach((name, i) => expect(slotOf(name)).toBe(i));
+    for (const other of ['', 'lunadefend.tokenize', 'LUNADEFEND.TOKENIZE.SUCCESS', 'toString']) {
+      expect(slotOf(other as MetricName)).toBe(-1);
+    }
   });
 });
