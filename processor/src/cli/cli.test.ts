@@ -1,0 +1,116 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startCaptureReceiver, type CaptureReceiver } from '../testing/capture-receiver.js';
+import { fixtureYaml, makeFixture, type Fixture } from '../testing/collector-fixture.js';
+import { assertBuilt, runCli, spawnCollector, type CollectorProcess } from '../testing/collector-process.js';
+import { otlpJson, postOtlp } from '../testing/otlp-http.js';
+
+let fixture: Fixture | undefined;
+let receiver: CaptureReceiver | undefined;
+let proc: CollectorProcess | undefined;
+
+beforeAll(() => assertBuilt());
+afterEach(async () => {
+  if (proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null) {
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
+  proc = undefined;
+  await receiver?.close();
+  receiver = undefined;
+  fixture?.cleanup();
+  fixture = undefined;
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  for (let waited = 0; waited < timeoutMs; waited += 50) {
+    const value = fn();
+    if (value !== undefined && value !== false) return value;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('lunadefend-collector validate', () => {
+  it('accepts a good configuration (exit 0)', () => {
+    fixture = makeFixture();
+    const result = runCli(['validate', '--config', fixture.configPath]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('is valid');
+  });
+
+  it.each([
+    ['an unknown key', (y: string) => y.replace('max_streams:', 'max_stream:'), 'processors.lunadefend_aggregate.max_stream'],
+    ['a bad value', (y: string) => y.replace(/window: \S+/, 'window: 10ms'), 'processors.lunadefend_aggregate.window'],
+    ['a pipeline reference to nothing', (y: string) => `${y}  pipelines:\n    metrics: { processors: [batch] }\n`, 'service.pipelines.metrics.processors'],
+    ['a pipeline without the aggregation processor', (y: string) => `${y}  pipelines:\n    metrics: { processors: [] }\n`, 'service.pipelines.metrics.processors'],
+  ])('rejects %s, naming the key (exit 1)', (_what, edit, key) => {
+    fixture = makeFixture();
+    const bad = join(fixture.dir, 'bad.yaml');
+    writeFileSync(bad, edit(fixtureYaml(fixture.dir)));
+    const result = runCli(['validate', '--config', bad]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain(key);
+  });
+
+  it('fails on a missing file and on unknown arguments', () => {
+    expect(runCli(['validate', '--config', '/nonexistent/otel-collector.yaml']).status).toBe(1);
+    expect(runCli(['frobnicate']).status).toBe(2);
+  });
+});
+
+describe('lunadefend-collector status', () => {
+  it.each([
+    [{ LUNADEFEND_TELEMETRY: 'local' }, 'local (decided by LUNADEFEND_TELEMETRY)'],
+    [{ LUNADEFEND_TELEMETRY: 'on', DO_NOT_TRACK: '1' }, 'off (decided by DO_NOT_TRACK)'],
+    [{ LUNADEFEND_TELEMETRY: 'yes' }, 'off (decided by LUNADEFEND_TELEMETRY)'],
+    [{}, 'on (decided by default)'],
+  ])('names the mode and the variable that decided it (%o)', (env, expected) => {
+    fixture = makeFixture();
+    const result = runCli(['status', '--config', fixture.configPath], env);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`mode:            ${expected}`);
+    expect(result.stdout).toContain('endpoint:        http://127.0.0.1:9/v1/reports');
+    expect(result.stdout).toContain('outbox depth:    0');
+  });
+});
+
+describe('lunadefend-collector run + preview', () => {
+  it('previews, byte for byte, what a later send delivers — from the open window and from the outbox', async () => {
+    receiver = await startCaptureReceiver();
+    fixture = makeFixture({ endpoint: receiver.url(), window: '3s', sendJitter: '0s', initialInterval: '500ms', maxInterval: '1s' });
+    let refuse = true;
+    receiver.respond(() => (refuse ? { status: 503 } : undefined));
+    proc = spawnCollector(['run', '--config', fixture.configPath], {});
+    const port = await proc.listening;
+    // Post right after a window boundary so the preview and the post share one window.
+    await until('a fresh window', () => Date.now() % 3000 < 300);
+    const startNs = BigInt(Date.now()) * 1_000_000n;
+    expect((await postOtlp(port, otlpJson({ value: 6, startNs, timeNs: startNs + 1000n }))).status).toBe(200);
+    const openPreview = runCli(['preview', '--config', fixture.configPath]);
+    expect(openPreview.status).toBe(0);
+    const openLines = openPreview.stdout.split('\n').filter((l) => l.startsWith('{'));
+    expect(openLines).toHaveLength(1);
+
+    // The seal puts the report in the outbox; the receiver refuses it for now.
+    await until('a refused send', () => receiver?.requests.length === 1);
+    const outboxPreview = runCli(['preview', '--config', fixture.configPath]);
+    const outboxLines = outboxPreview.stdout.split('\n').filter((l) => l.startsWith('{'));
+    expect(outboxPreview.stdout).toContain('# outbox: 1 report(s)');
+    refuse = false;
+    await until('a delivery', () => receiver?.accepted.size === 1);
+    const delivered = receiver.requests.at(-1)?.body.toString('utf8');
+    expect(delivered).toBe(openLines[0]);
+    expect(outboxLines).toEqual([delivered]);
+    expect(JSON.parse(delivered ?? '{}')).toMatchObject({ metrics: { tokenizeSuccess: 6 } });
+
+    const status = runCli(['status', '--config', fixture.configPath]);
+    expect(status.stdout).toContain('last send:       accepted (HTTP 202)');
+
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toEqual({ code: 0, signal: null });
+    expect(proc.lines.some((l) => l.includes('"collector: stopped"'))).toBe(true);
+  });
+});
