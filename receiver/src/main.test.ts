@@ -1,0 +1,132 @@
+// The real `lunadefend-receiver` process (built dist/: run `npx tsc -b receiver` first).
+
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { formatUtcTimestamp } from '@lunadefend/config';
+import { makeReport } from './storage/contract.js';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'lunadefend-receiver-cli-'));
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const baseEnv = (db: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  DATABASE_URL: `sqlite:${join(dir, db)}`,
+  ...extra,
+});
+
+function run(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [MAIN, ...args], { env, encoding: 'utf8', timeout: 20_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts `serve` and resolves with the port from the "listening" log line. */
+async function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; lines: Record<string, unknown>[] }> {
+  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const lines: Record<string, unknown>[] = [];
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) !== -1) {
+        const line = JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>;
+        buffered = buffered.slice(newline + 1);
+        lines.push(line);
+        if (line.msg === 'listening') resolve(Number(line.port));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
+  });
+  return { child, port, lines };
+}
+
+const exited = (child: ChildProcess): Promise<number | null> =>
+  child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', resolve));
+
+/** A report for the last complete 2-second window. */
+function shortWindowReport(stackId = randomUUID()) {
+  const start = Math.floor(Date.now() / 2000) * 2000 - 2000;
+  return makeReport({ stack_id: stackId, startMs: start, windowMs: 2000, window: { start: formatUtcTimestamp(start), end: formatUtcTimestamp(start + 2000) } });
+}
+
+describe('lunadefend-receiver', () => {
+  it('serves on PORT=0, logs the bound port as JSON, accepts a short-window report and stops on SIGTERM', async () => {
+    const { child, port, lines } = await serve(baseEnv('serve.db', { PORT: '0', LUNADEFEND_WINDOW: '2s' }));
+    expect(port).toBeGreaterThan(0);
+    expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ host: '127.0.0.1', tls: false });
+    const response = await fetch(`http://127.0.0.1:${port}/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(shortWindowReport()),
+    });
+    expect(response.status).toBe(202);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
+  it('migrates on demand and manages the block list from the command line', async () => {
+    const env = baseEnv('admin.db', { PORT: '0', LUNADEFEND_WINDOW: '2s' });
+    expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: expect.stringContaining('applied 1 (schema version 1)') });
+    expect(run(['migrate'], env).stdout).toContain('up to date (schema version 1)');
+    const stack = randomUUID();
+    expect(run(['block', stack, '--reason', 'fake counts'], env)).toMatchObject({ status: 0 });
+    expect(run(['blocked'], env).stdout).toContain(`${stack}\t`);
+    expect(run(['block', 'not-a-uuid'], env).status).toBe(2);
+
+    const { child, port } = await serve(env);
+    const post = () =>
+      fetch(`http://127.0.0.1:${port}/v1/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(shortWindowReport(stack)),
+      });
+    expect((await post()).status).toBe(403);
+    child.kill('SIGTERM');
+    await exited(child);
+    expect(run(['unblock', stack], env).stdout).toContain(`unblocked ${stack}`);
+  });
+
+  it('refuses bad configuration at start-up, naming the variable and value', () => {
+    const result = run(['serve'], baseEnv('bad.db', { PORT: 'eighty' }));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('PORT="eighty": must be an integer from 0 to 65535');
+    expect(run(['frobnicate'], baseEnv('bad.db')).status).toBe(2);
+  });
+
+  it('serves HTTPS when a certificate and key are configured', async () => {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    ], { stdio: 'ignore' });
+    const { child, port, lines } = await serve(
+      baseEnv('tls.db', { PORT: '0', LUNADEFEND_TLS_CERT_FILE: cert, LUNADEFEND_TLS_KEY_FILE: key }),
+    );
+    expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ tls: true });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/healthz', ca: readFileSync(cert) }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    child.kill('SIGTERM');
+    await exited(child);
+  });
+});
