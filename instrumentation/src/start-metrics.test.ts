@@ -107,6 +107,25 @@ describe('startMetrics exporting to a real OTLP/HTTP endpoint', () => {
     expect((await capture.nextRequest(0)).path).toBe('/custom/path');
   });
 
+  it('sends OTEL_EXPORTER_OTLP_HEADERS and gzips with OTEL_EXPORTER_OTLP_COMPRESSION, as the OTel exporter does', async () => {
+    const saved = { headers: process.env.OTEL_EXPORTER_OTLP_HEADERS, compression: process.env.OTEL_EXPORTER_OTLP_COMPRESSION };
+    process.env.OTEL_EXPORTER_OTLP_HEADERS = 'x-deployment-key=abc123';
+    process.env.OTEL_EXPORTER_OTLP_COMPRESSION = 'gzip';
+    try {
+      const metrics = start();
+      metrics.add('lunadefend.tokenize.failure', 2);
+      await metrics.flush();
+    } finally {
+      for (const [key, value] of [['OTEL_EXPORTER_OTLP_HEADERS', saved.headers], ['OTEL_EXPORTER_OTLP_COMPRESSION', saved.compression]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+    const request = await capture.nextRequest(0);
+    expect(request.headers).toMatchObject({ 'x-deployment-key': 'abc123', 'content-encoding': 'gzip', 'content-type': 'application/json' });
+    expect(totalsOf(request.body)['lunadefend.tokenize.failure']).toBe(2);
+  });
+
   it('exports on its own every OTEL_METRIC_EXPORT_INTERVAL', async () => {
     const metrics = start({ OTEL_METRIC_EXPORT_INTERVAL: '100' });
     metrics.add('lunadefend.detokenize.success');

@@ -33,7 +33,12 @@ export interface StartMetricsOptions {
   readonly serviceVersion: string;
   /** The deployment's random UUID v4; defaults to LUNADEFEND_STACK_ID; omitted when neither is set. */
   readonly stackId?: string;
-  /** Where settings are read from; defaults to process.env. */
+  /**
+   * Where the mode, stack id, endpoint and export interval are read from; defaults to
+   * process.env. Request headers, timeout, compression and TLS files
+   * (OTEL_EXPORTER_OTLP_[METRICS_]HEADERS, _TIMEOUT, _COMPRESSION, _CERTIFICATE, …) are always
+   * read from process.env, by the OpenTelemetry exporter code that handles them.
+   */
   readonly env?: NodeJS.ProcessEnv;
   /** Defaults to console.warn for warnings and NODE_DEBUG=lunadefend-metrics for debug lines. */
   readonly logger?: MetricsLogger;

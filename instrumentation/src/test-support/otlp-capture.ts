@@ -3,11 +3,13 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 export interface CapturedRequest {
   readonly method: string;
   readonly path: string;
   readonly contentType: string | undefined;
+  readonly headers: http.IncomingHttpHeaders;
   readonly body: OtlpJsonRequest;
 }
 
@@ -47,14 +49,15 @@ export async function startOtlpCapture(): Promise<OtlpCapture> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
       let body: OtlpJsonRequest;
       try {
         body = JSON.parse(text) as OtlpJsonRequest;
       } catch {
         body = { resourceMetrics: [] };
       }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], body });
+      requests.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], headers: req.headers, body });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       for (const wake of waiters.splice(0)) wake();
     });
