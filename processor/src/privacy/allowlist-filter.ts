@@ -12,21 +12,24 @@ import type { StreamKeyer } from './stream-key.js';
 export const TEMPORALITY_DELTA = 1;
 export const TEMPORALITY_CUMULATIVE = 2;
 
-/** Why a point was refused back to the client (partial_success). */
-export type RejectReason =
-  | 'no_value'
-  | 'not_finite'
-  | 'non_integer'
-  | 'negative_value'
-  | 'missing_time'
-  | 'unspecified_temporality'
-  | 'missing_version'
-  | 'invalid_version'
-  | 'invalid_stack_id'
-  | 'stream_limit';
+/** Why a point was refused back to the client (partial_success); docs/errors.md lists each. */
+export const REJECT_REASONS = [
+  'no_value',
+  'not_finite',
+  'non_integer',
+  'negative_value',
+  'missing_time',
+  'unspecified_temporality',
+  'missing_version',
+  'invalid_version',
+  'invalid_stack_id',
+  'stream_limit',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
 
-/** Why a valid point was left out without telling the client. */
-export type DropReason = 'not_in_catalog' | 'not_monotonic_sum' | 'no_recorded_value' | 'out_of_order' | 'telemetry_off';
+/** Why a valid point was left out without telling the client; docs/errors.md lists each. */
+export const DROP_REASONS = ['not_in_catalog', 'not_monotonic_sum', 'no_recorded_value', 'out_of_order', 'telemetry_off'] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
 
 export interface FilteredPoint {
   readonly reportKey: ReportKey;
