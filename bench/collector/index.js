@@ -66,7 +66,7 @@ for (const [key, start] of targets) {
 console.log(`\nsteady ${fmt(STEADY_POINTS_PER_SECOND)} points/s for ${STEADY_MS / 1000} s (each server alone in its process):`);
 for (const result of Object.values(steady)) {
   console.log(
-    `  ${result.name.padEnd(30)} achieved ${fmt(result.achievedPointsPerSecond).padStart(7)} points/s  CPU ${fmt(result.cpuPercentOfOneCore, 1).padStart(5)}% of one core  RSS avg ${fmt(result.rssMiBAvg, 1)} MiB, max ${fmt(result.rssMiBMax, 1)} MiB${result.failed > 0 ? `  (${result.failed} failed)` : ''}`,
+    `  ${result.name.padEnd(30)} achieved ${fmt(result.achievedPointsPerSecond).padStart(7)} points/s  CPU ${fmt(result.cpuPercentOfOneCore, 1).padStart(5)}% of one core (system ${fmt(result.cpuSystemPercent, 1)}%)  RSS avg ${fmt(result.rssMiBAvg, 1)} MiB, max ${fmt(result.rssMiBMax, 1)} MiB${result.failed > 0 ? `  (${result.failed} failed)` : ''}`,
   );
 }
 console.log('  aim for the collector: ≤ 15% of one core and ≤ 80 MiB RSS');

@@ -78,6 +78,8 @@ export async function runSteadyRate({ server, payloads, pointsPerSecond, duratio
     achievedPointsPerSecond: (ok * POINTS_PER_REQUEST) / seconds,
     failed,
     cpuPercentOfOneCore: ((last.cpuMicros - first.cpuMicros) / 1e6 / seconds) * 100,
+    // System time is mostly the kernel's side of fsync (the state commits each request durably).
+    cpuSystemPercent: ((last.systemMicros - first.systemMicros) / 1e6 / seconds) * 100,
     rssMiBAvg: mib(rss.reduce((a, b) => a + b, 0) / Math.max(1, rss.length)),
     rssMiBMax: mib(Math.max(last.rssBytes, ...rss)),
   };

@@ -3,7 +3,7 @@
 process.on('message', (message) => {
   if (message !== 'usage') return;
   const { user, system } = process.cpuUsage();
-  process.send?.({ usage: { cpuMicros: user + system, rssBytes: process.memoryUsage().rss } });
+  process.send?.({ usage: { cpuMicros: user + system, userMicros: user, systemMicros: system, rssBytes: process.memoryUsage().rss } });
 });
 // An IPC channel keeps a process alive; the servers must still exit on their own signals.
 process.channel?.unref();

@@ -12,8 +12,8 @@ const PROBE = pathToFileURL(here('./probe.js')).href;
 const COLLECTOR_MAIN = here('../../processor/dist/main.js');
 const SHIPPED_CONFIG = here('../../otel-collector.yaml');
 
-function spawnWithProbe(args, env) {
-  return spawn(process.execPath, ['--import', PROBE, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
+function spawnWithProbe(args, env, nodeArgs = []) {
+  return spawn(process.execPath, [...nodeArgs, '--import', PROBE, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'], env });
 }
 
 /** Wraps a started child: usage() asks the probe, stop() sends SIGTERM and waits for the exit. */
@@ -58,9 +58,10 @@ export const startIntakeOnly = () => startScript('intake + discarding consumer',
 /**
  * The real collector (`lunadefend-collector run`) with the shipped otel-collector.yaml, every
  * listening port moved to 0, mode on, a fresh state directory and an unreachable report endpoint
- * (nothing is sent anyway: the 24h window does not end during the run).
+ * (nothing is sent anyway: the 24h window does not end during the run). `nodeArgs` go to node
+ * itself, e.g. ['--cpu-prof'] to see where the collector spends its time.
  */
-export async function startCollector() {
+export async function startCollector({ nodeArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lunadefend-bench-collector-'));
   const config = readFileSync(SHIPPED_CONFIG, 'utf8').replaceAll('127.0.0.1:13133', '127.0.0.1:0').replaceAll('127.0.0.1:8888', '127.0.0.1:0');
   const configPath = join(dir, 'otel-collector.yaml');
@@ -75,7 +76,7 @@ export async function startCollector() {
   };
   delete env.DO_NOT_TRACK;
   delete env.LUNADEFEND_STACK_ID;
-  const child = spawnWithProbe([COLLECTOR_MAIN, 'run', '--config', configPath], env);
+  const child = spawnWithProbe([COLLECTOR_MAIN, 'run', '--config', configPath], env, nodeArgs);
   const lines = createInterface({ input: child.stdout });
   const port = await new Promise((resolve, reject) => {
     lines.on('line', (line) => {

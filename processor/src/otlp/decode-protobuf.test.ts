@@ -176,6 +176,29 @@ describe('decodeProtobufMetricsRequest', () => {
     ]);
   });
 
+  it('keeps every timestamp and repeated string exact across the points of one request', () => {
+    const points = Array.from({ length: 60 }, (_, i) => ({
+      attributes: [str('route', `r${i % 4}`), str(`k${i % 2}`, i % 5 === 0 ? 'ü' : `v${i % 7}`)],
+      startTimeUnixNano: String(1764000000000000000n + BigInt(i % 3)),
+      timeUnixNano: String(1764000000000000000n + BigInt(i % 3) + BigInt(i)),
+      asInt: i,
+    }));
+    const bytes = codec.encodeRequest({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', sum: { dataPoints: points } }] }] }] });
+    const data = decodeProtobufMetricsRequest(bytes).resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.data;
+    expect(data?.kind === 'sum' && data.dataPoints).toEqual(
+      points.map((p, i) => ({
+        attributes: [
+          { key: 'route', value: { kind: 'string', value: `r${i % 4}` } },
+          { key: `k${i % 2}`, value: { kind: 'string', value: i % 5 === 0 ? 'ü' : `v${i % 7}` } },
+        ],
+        startTimeUnixNano: BigInt(p.startTimeUnixNano),
+        timeUnixNano: BigInt(p.timeUnixNano),
+        value: i,
+        flags: 0,
+      })),
+    );
+  });
+
   it('turns as_int outside ±(2^53 − 1) into NaN and keeps every safe integer exact', () => {
     const valueOf = (asInt: bigint) =>
       decodeProtobufMetricsRequest(requestWithPoint(fixed64(3, 1n), fixed64(6, asInt))).resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]

@@ -1,4 +1,5 @@
-// Public API of the OTLP/HTTP intake.
+// Public API of the OTLP/HTTP intake. The protobufjs reference codec (reference-codec.ts) is for
+// tests and benchmarks and is imported from its own file, so the collector never loads protobufjs.
 export { createOtlpHttpIntake, type OtlpHttpIntake, type OtlpHttpIntakeOptions } from './http-intake.js';
 export { decodeProtobufMetricsRequest } from './decode-protobuf.js';
 export { decodeJsonMetricsRequest } from './decode-json.js';
@@ -12,4 +13,3 @@ export {
   type PartialSuccess,
 } from './responses.js';
 export { OTLP_METRICS_PATH } from './refusals.js';
-export { createOtlpReferenceCodec, type OtlpReferenceCodec } from './reference-codec.js';

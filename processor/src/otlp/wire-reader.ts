@@ -14,9 +14,23 @@ export const WIRE_FIXED32 = 5;
 
 const TWO_POW_32 = 4294967296;
 
+const MAX_INTERNED_LENGTH = 64;
+const MAX_INTERNED_STRINGS = 1024;
+
+function sameAscii(text: string, buf: Buffer, start: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
+}
+
 export class WireReader {
   pos = 0;
   private readonly buf: Buffer;
+  private readonly interned = new Map<number, string>();
+  // fixed64 timestamps repeat on every point of a request: reuse the last two bigints.
+  private lastLo = [-1, -1];
+  private lastHi = [-1, -1];
+  private lastValue = [0n, 0n];
+  private lastSlot = 0;
 
   constructor(bytes: Uint8Array) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -71,8 +85,17 @@ export class WireReader {
 
   fixed64Unsigned(): bigint {
     this.need(8);
-    const value = this.buf.readBigUInt64LE(this.pos);
+    const lo = this.buf.readUInt32LE(this.pos);
+    const hi = this.buf.readUInt32LE(this.pos + 4);
     this.pos += 8;
+    for (let slot = 0; slot < 2; slot++) {
+      if (this.lastLo[slot] === lo && this.lastHi[slot] === hi) return this.lastValue[slot] as bigint;
+    }
+    const value = (BigInt(hi) << 32n) | BigInt(lo);
+    this.lastSlot ^= 1;
+    this.lastLo[this.lastSlot] = lo;
+    this.lastHi[this.lastSlot] = hi;
+    this.lastValue[this.lastSlot] = value;
     return value;
   }
 
@@ -94,21 +117,37 @@ export class WireReader {
     return value;
   }
 
-  /** A length-delimited UTF-8 string; invalid UTF-8 is malformed input, as proto3 requires. */
+  /**
+   * A length-delimited UTF-8 string; invalid UTF-8 is malformed input, as proto3 requires.
+   * Short ASCII strings are interned for the life of this reader (one request): attribute keys
+   * and values repeat on every point, and building a string costs more than comparing bytes.
+   */
   string(parentEnd: number): string {
     const end = this.lengthEnd(parentEnd);
     const buf = this.buf;
     const start = this.pos;
+    const length = end - start;
     let ascii = true;
+    let hash = 0x811c9dc5 ^ length; // FNV-1a
     for (let i = start; i < end; i++) {
-      if ((buf[i] as number) >= 0x80) {
+      const byte = buf[i] as number;
+      if (byte >= 0x80) {
         ascii = false;
         break;
       }
+      hash = Math.imul(hash ^ byte, 0x01000193);
     }
-    if (!ascii && !isUtf8(buf.subarray(start, end))) this.fail('string is not valid UTF-8');
     this.pos = end;
-    return buf.toString(ascii ? 'latin1' : 'utf8', start, end);
+    if (!ascii) {
+      if (!isUtf8(buf.subarray(start, end))) this.fail('string is not valid UTF-8');
+      return buf.toString('utf8', start, end);
+    }
+    if (length > MAX_INTERNED_LENGTH) return buf.toString('latin1', start, end);
+    const cached = this.interned.get(hash);
+    if (cached !== undefined && cached.length === length && sameAscii(cached, buf, start)) return cached;
+    const text = buf.toString('latin1', start, end);
+    if (this.interned.size < MAX_INTERNED_STRINGS) this.interned.set(hash, text);
+    return text;
   }
 
   /** A length-delimited bytes field, copied so the model never pins the request buffer. */
