@@ -1,7 +1,7 @@
 // Versioned schema of the PostgreSQL store. A released migration never changes. Ingest is one
-// function call (one round trip): it serialises the reports of one (stack id, window) with an
-// advisory lock, so the per-window bound holds across any number of replicas, and relies on the
-// primary key of report_id for idempotency.
+// function call per batch of reports (one round trip, one transaction, one commit): it serialises
+// the reports of one (stack id, window) with an advisory lock, so the per-window bound holds across
+// any number of replicas, and relies on the primary key of report_id for idempotency.
 
 import type { Migration } from './sqlite-migrations.js';
 
@@ -128,6 +128,123 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         return 'accepted';
       end
       $fn$;
+    `,
+  },
+  {
+    version: 2,
+    name: 'batched ingest function',
+    sql: `
+      -- Ingests a batch (a JSON array of reports with day, week, received_at, flag_reason and the
+      -- counter columns) in one transaction and returns each report's outcome. Locks are taken in
+      -- one global order (advisory keys sorted, then deployment rows, version totals and period
+      -- totals, each sorted), so concurrent batches on any number of replicas cannot deadlock.
+      create function lunadefend_ingest_batch(p_reports jsonb, p_max_per_window integer)
+      returns table (report_id uuid, outcome text) language plpgsql as $fn$
+      declare
+        k bigint;
+        r record;
+        existing integer;
+        new_stack boolean;
+        new_version boolean;
+        o_ids uuid[] := '{}';
+        o_outcomes text[] := '{}';
+        accepted uuid[] := '{}';
+        a_period text[] := '{}';
+        a_start date[] := '{}';
+        a_version text[] := '{}';
+        a_report uuid[] := '{}';
+        a_new_stack boolean[] := '{}';
+        a_new_version boolean[] := '{}';
+      begin
+        for k in
+          select distinct hashtextextended(x.stack_id::text || '/' || extract(epoch from x.window_start)::text, 0)
+          from jsonb_to_recordset(p_reports) as x(stack_id uuid, window_start timestamptz) order by 1
+        loop
+          perform pg_advisory_xact_lock(k);
+        end loop;
+
+        for r in select * from jsonb_to_recordset(p_reports) as x(
+            report_id uuid, stack_id uuid, version text, window_start timestamptz, window_end timestamptz,
+            day date, received_at timestamptz, flag_reason text,
+            tokenize_success bigint, tokenize_failure bigint, detokenize_success bigint,
+            detokenize_failure bigint, create_grant_success bigint, create_grant_failure bigint)
+        loop
+          o_ids := o_ids || r.report_id;
+          if exists (select 1 from reports t where t.report_id = r.report_id) then
+            o_outcomes := o_outcomes || 'duplicate'::text;
+            continue;
+          end if;
+          select count(*) into existing from reports t where t.stack_id = r.stack_id and t.window_start = r.window_start;
+          if existing >= p_max_per_window then
+            o_outcomes := o_outcomes || 'window-limit'::text;
+            continue;
+          end if;
+          insert into reports values (r.report_id, r.stack_id, r.version, r.window_start, r.window_end, r.day,
+            r.received_at, r.flag_reason, r.tokenize_success, r.tokenize_failure, r.detokenize_success,
+            r.detokenize_failure, r.create_grant_success, r.create_grant_failure);
+          o_outcomes := o_outcomes || 'accepted'::text;
+          if r.flag_reason is null then
+            accepted := accepted || r.report_id;
+          end if;
+        end loop;
+
+        for r in
+          select p.period, p.start, x.stack_id, x.version, x.report_id
+          from (
+            -- Copies of one report in a batch are counted once.
+            select distinct on (y.report_id) y.*
+            from jsonb_to_recordset(p_reports) as y(report_id uuid, stack_id uuid, version text, day date, week date)
+          ) as x
+          cross join lateral (values ('day', x.day), ('week', x.week)) as p(period, start)
+          where x.report_id = any (accepted)
+          order by p.period, p.start, x.stack_id, x.version
+        loop
+          new_stack := false;
+          new_version := false;
+          insert into deployment_periods as d values (r.period, r.start, r.stack_id, array[r.version])
+            on conflict (period, period_start, stack_id) do update
+              set versions = (select array_agg(v order by v) from unnest(d.versions || r.version) v)
+              where not (r.version = any (d.versions))
+            returning (xmax = 0), true into new_stack, new_version;
+          a_period := a_period || r.period;
+          a_start := a_start || r.start;
+          a_version := a_version || r.version;
+          a_report := a_report || r.report_id;
+          a_new_stack := a_new_stack || coalesce(new_stack, false);
+          a_new_version := a_new_version || coalesce(new_version, false);
+        end loop;
+
+        insert into version_totals as t
+          select u.period, u.start, u.version, count(*) filter (where u.new_version), count(*),
+                 sum(t2.tokenize_success), sum(t2.tokenize_failure), sum(t2.detokenize_success),
+                 sum(t2.detokenize_failure), sum(t2.create_grant_success), sum(t2.create_grant_failure)
+          from unnest(a_period, a_start, a_version, a_report, a_new_version) as u(period, start, version, report_id, new_version)
+          join reports t2 on t2.report_id = u.report_id
+          group by u.period, u.start, u.version
+          order by u.period, u.start, u.version
+          on conflict (period, period_start, version) do update set
+            deployments = t.deployments + excluded.deployments,
+            reports = t.reports + excluded.reports,
+            tokenize_success = t.tokenize_success + excluded.tokenize_success,
+            tokenize_failure = t.tokenize_failure + excluded.tokenize_failure,
+            detokenize_success = t.detokenize_success + excluded.detokenize_success,
+            detokenize_failure = t.detokenize_failure + excluded.detokenize_failure,
+            create_grant_success = t.create_grant_success + excluded.create_grant_success,
+            create_grant_failure = t.create_grant_failure + excluded.create_grant_failure;
+
+        insert into period_totals as t
+          select u.period, u.start, count(*) filter (where u.new_stack), count(*)
+          from unnest(a_period, a_start, a_new_stack) as u(period, start, new_stack)
+          group by u.period, u.start
+          order by u.period, u.start
+          on conflict (period, period_start) do update set
+            active_deployments = t.active_deployments + excluded.active_deployments,
+            reports = t.reports + excluded.reports;
+
+        return query select * from unnest(o_ids, o_outcomes);
+      end
+      $fn$;
+      drop function lunadefend_ingest(uuid, uuid, text, timestamptz, timestamptz, date, date, timestamptz, text, integer, bigint[]);
     `,
   },
 ];

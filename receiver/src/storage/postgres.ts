@@ -8,6 +8,7 @@ import { REPORT_KEYS, parseUtcTimestamp } from '@lunadefend/config';
 import { assemblePeriods, type VersionRow } from './assemble.js';
 import { METRIC_COLUMNS, metricsFromRow } from './columns.js';
 import { isoWeekStart, utcDay } from './days.js';
+import { createInsertBatcher } from './insert-batcher.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type {
   BlockedStack,
@@ -30,6 +31,8 @@ export interface PostgresStorageOptions {
   readonly poolSize?: number;
   /** Give up connecting after this long (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** Ingest batches written at the same time (default: half the pool, at least 1). */
+  readonly ingestConcurrency?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -49,6 +52,27 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   let closed: Promise<void> | undefined;
+
+  const batcher = createInsertBatcher<{ row: Record<string, unknown>; maxPerWindow: number }, InsertOutcome>({
+    maxInFlight: options.ingestConcurrency ?? Math.max(1, Math.floor((options.poolSize ?? 10) / 2)),
+    async write(items) {
+      // The bound is a per-call argument; batches mixing bounds (never in one receiver) go one by one.
+      const maxPerWindow = items[0]!.maxPerWindow;
+      if (items.some((i) => i.maxPerWindow !== maxPerWindow)) throw new Error('mixed per-window bounds in one batch');
+      const rows = (
+        await pool.query('select report_id::text as report_id, outcome from lunadefend_ingest_batch($1::jsonb, $2)', [
+          JSON.stringify(items.map((i) => i.row)),
+          maxPerWindow,
+        ])
+      ).rows as { report_id: string; outcome: string }[];
+      return items.map((item, i) => {
+        const outcome = rows[i]?.outcome;
+        if (rows[i]?.report_id !== item.row.report_id) throw new Error('lunadefend_ingest_batch answered out of order');
+        if (outcome === 'accepted' || outcome === 'duplicate' || outcome === 'window-limit') return { status: outcome };
+        throw new Error(`lunadefend_ingest_batch returned an unknown outcome: ${String(outcome)}`);
+      });
+    },
+  });
 
   const query = async (sql: string, params: unknown[] = []): Promise<Row[]> => (await pool.query(sql, params)).rows as Row[];
   const hasVersions = (versions: readonly string[] | undefined): versions is readonly string[] =>
@@ -119,24 +143,21 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return Number((await query('select coalesce(max(version), 0) as v from schema_migrations'))[0]?.v ?? 0);
     },
 
-    async insertReport(report, options): Promise<InsertOutcome> {
+    insertReport(report, options): Promise<InsertOutcome> {
       const startMs = parseUtcTimestamp(report.window.start)!;
-      const rows = await query('select lunadefend_ingest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) as outcome', [
-        report.report_id,
-        report.stack_id,
-        report.version,
-        report.window.start,
-        report.window.end,
-        utcDay(startMs),
-        isoWeekStart(startMs),
-        options.receivedAt.toISOString(),
-        options.flagReason ?? null,
-        options.maxReportsPerWindow,
-        REPORT_KEYS.map((k) => report.metrics[k]),
-      ]);
-      const outcome = rows[0]?.outcome;
-      if (outcome === 'accepted' || outcome === 'duplicate' || outcome === 'window-limit') return { status: outcome };
-      throw new Error(`lunadefend_ingest returned an unknown outcome: ${String(outcome)}`);
+      const row: Record<string, unknown> = {
+        report_id: report.report_id,
+        stack_id: report.stack_id,
+        version: report.version,
+        window_start: report.window.start,
+        window_end: report.window.end,
+        day: utcDay(startMs),
+        week: isoWeekStart(startMs),
+        received_at: options.receivedAt.toISOString(),
+        flag_reason: options.flagReason ?? null,
+      };
+      REPORT_KEYS.forEach((key, i) => (row[METRIC_COLUMNS[i]!] = report.metrics[key]));
+      return batcher.submit({ row, maxPerWindow: options.maxReportsPerWindow });
     },
 
     async dailyStats(q): Promise<DailyStats[]> {

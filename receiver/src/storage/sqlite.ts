@@ -1,5 +1,6 @@
-// The SQLite store: one file, zero set-up, for a single receiver process. Every ingest is one
-// IMMEDIATE transaction with synchronous=FULL, so a 202 means the report is on disk.
+// The SQLite store: one file, zero set-up, for a single receiver process. Reports are written in
+// IMMEDIATE transactions with synchronous=FULL, so a 202 means the report is on disk; reports that
+// arrive while a transaction commits are grouped into the next one (see insert-batcher.ts).
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -8,6 +9,7 @@ import { REPORT_KEYS, parseUtcTimestamp, type DailyReport } from '@lunadefend/co
 import { assemblePeriods, type VersionRow } from './assemble.js';
 import { METRIC_COLUMNS, metricsFromRow } from './columns.js';
 import { isoWeekStart, utcDay } from './days.js';
+import { createInsertBatcher } from './insert-batcher.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type {
   BlockedStack,
@@ -95,7 +97,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     ).run(period, start, newStack ? 1 : 0);
   };
 
-  const insert = db.transaction((report: DailyReport, options: InsertOptions): InsertOutcome => {
+  const insertOne = (report: DailyReport, options: InsertOptions): InsertOutcome => {
     if (stmt('select 1 from reports where report_id = ?').get(report.report_id) !== undefined) return { status: 'duplicate' };
     const startMs = parseUtcTimestamp(report.window.start)!;
     const endMs = parseUtcTimestamp(report.window.end)!;
@@ -121,6 +123,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       countPeriod('week', isoWeekStart(startMs), report);
     }
     return { status: 'accepted' };
+  };
+  const insertMany = db.transaction((items: readonly { report: DailyReport; options: InsertOptions }[]) =>
+    items.map(({ report, options }) => insertOne(report, options)),
+  );
+  const batcher = createInsertBatcher<{ report: DailyReport; options: InsertOptions }, InsertOutcome>({
+    write: async (items) => insertMany.immediate(items),
   });
 
   const versionRows = (period: Period, range: DayRange, versions?: readonly string[]): VersionRow[] => {
@@ -173,8 +181,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return (db.prepare('select coalesce(max(version), 0) as v from schema_migrations').get() as { v: number }).v;
     },
 
-    async insertReport(report, options) {
-      return insert.immediate(report, options);
+    insertReport(report, options) {
+      return batcher.submit({ report, options });
     },
 
     async dailyStats(query): Promise<DailyStats[]> {
