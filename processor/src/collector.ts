@@ -10,6 +10,7 @@ import type { ExportSummary } from './export/report-exporter.js';
 import { buildPipeline } from './pipeline.js';
 import { normalizeStackId } from './privacy/identity.js';
 import { createStateHandle, type StateHandle } from './state/state-handle.js';
+import { META } from './state/state-identity.js';
 import type { StateStore } from './state/state-store.js';
 import { createHealthEndpoint, createMetricsEndpoint } from './telemetry/own-endpoints.js';
 import { createOwnMetrics, type OwnMetrics } from './telemetry/own-metrics.js';
@@ -118,7 +119,11 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
       for (const warning of decision.warnings) logger.warn({ code: 'MODE_WARNING' }, warning);
       if (state !== undefined) {
         // Opening early surfaces a broken directory at once; the collector still starts and answers 503.
-        tryRead(state, (s) => s.outbox.count());
+        try {
+          state.write((store) => store.metadata.set(META.lastStart, JSON.stringify({ atMs: now(), mode: decision.mode, decidedBy: decision.decidedBy })));
+        } catch {
+          // logged by the state handle
+        }
       }
       await pipeline.intake.start();
       await metricsEndpoint.start();

@@ -108,6 +108,10 @@ describe('lunadefend-collector run + preview', () => {
 
     const status = runCli(['status', '--config', fixture.configPath]);
     expect(status.stdout).toContain('last send:       accepted (HTTP 202)');
+    expect(status.stdout).toMatch(/last started: {4}\S+ in mode on \(decided by default\)\n/);
+    const elsewhere = runCli(['status', '--config', fixture.configPath], { LUNADEFEND_TELEMETRY: 'off' });
+    expect(elsewhere.stdout).toContain('mode:            off (decided by LUNADEFEND_TELEMETRY)');
+    expect(elsewhere.stdout).toContain('differs from this environment');
 
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toEqual({ code: 0, signal: null });

@@ -15,6 +15,7 @@ export function statusCommand(config: CollectorConfig, env: NodeJS.ProcessEnv, j
     sends: decision.mode === 'on' ? 'reports are sent to the endpoint' : decision.mode === 'local' ? 'reports stay in the local ledger; nothing connects' : 'nothing is stored or sent',
     stateDirectory: config.extensions.file_storage.directory,
     stateFile: state.exists ? 'present' : 'absent',
+    lastStart: state.lastStart === undefined ? null : { ...state.lastStart, at: formatUtcTimestamp(state.lastStart.atMs) },
     openReports: state.openReports,
     outboxDepth: state.outbox.length,
     nextSend: state.outbox.length === 0 ? null : formatUtcTimestamp(Math.min(...state.outbox.map((e) => e.nextAttemptMs))),
@@ -29,6 +30,9 @@ export function statusCommand(config: CollectorConfig, env: NodeJS.ProcessEnv, j
   }
   out(`mode:            ${status.mode} (decided by ${status.decidedBy}) — ${status.sends}`);
   for (const warning of status.warnings) out(`warning:         ${warning}`);
+  if (status.lastStart !== null) {
+    out(`last started:    ${status.lastStart.at} in mode ${status.lastStart.mode} (decided by ${status.lastStart.decidedBy})${status.lastStart.mode === status.mode ? '' : ' — differs from this environment'}`);
+  }
   out(`endpoint:        ${status.endpoint}`);
   out(`state:           ${status.stateDirectory} (${status.stateFile})`);
   out(`open reports:    ${status.openReports}`);

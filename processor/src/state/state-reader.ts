@@ -16,8 +16,16 @@ export interface LastSend {
   readonly code?: string;
 }
 
+export interface LastStart {
+  readonly atMs: number;
+  readonly mode: string;
+  readonly decidedBy: string;
+}
+
 export interface CollectorStateSnapshot {
   readonly exists: boolean;
+  /** Mode of the collector that last started on this state (off-mode collectors open no state). */
+  readonly lastStart: LastStart | undefined;
   readonly fallbackStackId: string | undefined;
   readonly openReports: number;
   readonly outbox: readonly OutboxEntry[];
@@ -41,8 +49,10 @@ function withReadonlyStore<T>(directory: string, fn: (store: StateStore) => T): 
 export function readCollectorState(directory: string): CollectorStateSnapshot {
   const snapshot = withReadonlyStore(directory, (store) => {
     const lastSend = store.metadata.get(META.lastSend);
+    const lastStart = store.metadata.get(META.lastStart);
     return {
       exists: true,
+      lastStart: lastStart === undefined ? undefined : (JSON.parse(lastStart) as LastStart),
       fallbackStackId: store.metadata.get(META.fallbackStackId),
       openReports: store.windows.groups().length,
       outbox: store.outbox.list(),
@@ -52,7 +62,7 @@ export function readCollectorState(directory: string): CollectorStateSnapshot {
       lastSend: lastSend === undefined ? undefined : (JSON.parse(lastSend) as LastSend),
     };
   });
-  return snapshot ?? { exists: false, fallbackStackId: undefined, openReports: 0, outbox: [], deadLetters: [], ledgerEntries: 0, reportsExpired: 0, lastSend: undefined };
+  return snapshot ?? { exists: false, lastStart: undefined, fallbackStackId: undefined, openReports: 0, outbox: [], deadLetters: [], ledgerEntries: 0, reportsExpired: 0, lastSend: undefined };
 }
 
 export interface ReportPreview {
