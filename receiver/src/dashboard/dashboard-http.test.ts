@@ -6,7 +6,7 @@ import { OTHER_COHORT } from './public-cohorts.js';
 import type { PublicStats } from './public-stats-source.js';
 import { CONTENT_SECURITY_POLICY } from './security-headers.js';
 import { SESSION_COOKIE } from './session-cookie.js';
-import { cohortWeek, dashboardFleet, expectedDaily, insertSeeds, type SeedReport } from './test-support/seed-fleet.js';
+import { SMALL_VERSIONS, dashboardFleet, expectedDaily, insertSeeds, publicCohortFleet } from './test-support/seed-fleet.js';
 import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
 import { eachDay } from './utc-days.js';
 
@@ -17,14 +17,7 @@ const start = Date.parse('2026-11-25T12:00:00Z');
 let nowMs = start;
 
 const fleet = dashboardFleet(DAYS);
-// Cohorts around k in June, each week one situation of the small-cohort rules.
-const cohortSeeds: SeedReport[] = [
-  ...cohortWeek('2026-06-01', { '3.0.0': 15, '2.9.0': 10, '2.8.0': 9, '2.7.0': 2 }),
-  ...cohortWeek('2026-06-08', { '3.0.0': 20, '2.9.0': 11, '2.8.0': 4 }),
-  ...cohortWeek('2026-06-15', { '3.0.0': 6, '2.9.0': 3 }),
-  ...cohortWeek('2026-06-22', { '3.0.0': 10 }),
-  ...cohortWeek('2026-06-29', { '3.1.0': 9, '3.0.0': 9 }),
-];
+const cohortSeeds = publicCohortFleet();
 const allStackIds = [...new Set([...fleet, ...cohortSeeds].map((s) => s.stackId))];
 
 type DailyBody = DailySeries & { availableVersions: string[]; selectedVersions: string[] };
@@ -113,12 +106,25 @@ describe('dashboard access', () => {
     expectSecurityHeaders(res);
   });
 
-  it('refuses a sign-in posted from another origin or without an Origin header', async () => {
-    for (const headers of [{}, { origin: 'https://attacker.example' }, { origin: 'null' }] as Record<string, string>[]) {
+  it('refuses a sign-in posted from another origin or without proof of its origin', async () => {
+    const attempts: Record<string, string>[] = [
+      {},
+      { origin: 'https://attacker.example' },
+      { origin: 'https://attacker.example', 'sec-fetch-site': 'same-origin' },
+      { origin: 'null' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ];
+    for (const headers of attempts) {
       const res = await postSignIn(TOKEN, headers);
       expect(res.status).toBe(403);
       expect(res.headers.getSetCookie()).toEqual([]);
     }
+  });
+
+  it('accepts a form POST whose Origin the browser nulled (no-referrer) when Fetch Metadata says same-origin', async () => {
+    const res = await postSignIn(TOKEN, { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect(res.status).toBe(303);
   });
 
   it('exchanges the token for an opaque HttpOnly SameSite=Strict session cookie', async () => {
@@ -327,7 +333,7 @@ describe('public /stats', () => {
       for (const stackId of allStackIds) expect(body).not.toContain(stackId);
       expect(body).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/i);
     }
-    for (const small of ['2.8.0', '2.7.0', '3.1.0', '1.0.0', '1.1.0', '1.2.0']) {
+    for (const small of SMALL_VERSIONS) {
       expect(html).not.toContain(small);
       expect(json).not.toContain(small);
     }

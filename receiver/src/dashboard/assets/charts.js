@@ -23,9 +23,10 @@ const secondsToDay = (seconds) => new Date(seconds * 1000).toISOString().slice(0
 /**
  * Draws (or redraws) a time chart in `container`.
  * series: [{ label, values: (number|null)[] }]; stacked: each series is drawn on top of the
- * previous ones (the legend and the tooltip still show each series' own value).
+ * previous ones (the legend and the tooltip still show each series' own value); a null stays a
+ * gap. minTop: the y axis reaches at least this value, so a flat zero line does not fill the chart.
  */
-export function drawChart(container, { days, series, stacked = false, format = formatCount }) {
+export function drawChart(container, { days, series, stacked = false, format = formatCount, xLabel = 'Day', minTop = 1 }) {
   plots.get(container)?.destroy();
   container.textContent = '';
   const colors = series.map((_, i) => PALETTE[i % PALETTE.length]);
@@ -35,7 +36,7 @@ export function drawChart(container, { days, series, stacked = false, format = f
   let order = series.map((_, i) => i);
   if (stacked) {
     const running = days.map(() => 0);
-    columns = series.map((s) => s.values.map((v, i) => (running[i] += v ?? 0)));
+    columns = series.map((s) => s.values.map((v, i) => (v === null ? null : (running[i] += v))));
     // uPlot paints series in order: the tallest (top) layer first, each filled down to zero, so
     // every lower layer is painted over it and each band shows one series.
     order = order.reverse();
@@ -47,14 +48,14 @@ export function drawChart(container, { days, series, stacked = false, format = f
       width,
       height: 280,
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(1, max) * 1.05] } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(minTop, max) * 1.05] } },
       axes: [
         { stroke: '#333', grid: { stroke: '#e5e5e5' } },
         { stroke: '#333', grid: { stroke: '#e5e5e5' }, size: 70, values: (_u, ticks) => ticks.map((t) => format(t)) },
       ],
       cursor: { points: { size: 6 } },
       series: [
-        { label: 'Day', value: (_u, ts) => (ts === null ? '' : secondsToDay(ts)) },
+        { label: xLabel, value: (_u, ts) => (ts === null ? '' : secondsToDay(ts)) },
         ...order.map((i) => ({
           label: series[i].label,
           stroke: colors[i],

@@ -91,6 +91,7 @@ function renderDaily(data) {
   drawChart($('chart-failures'), {
     days,
     format: formatRate,
+    minTop: 0.01,
     series: data.failureRates.map((f) => ({ label: `${labels[f.operation]} failure rate`, values: f.rates })),
   });
   fillTable(

@@ -1,5 +1,5 @@
 // The public page: draws the charts from /stats/data.json (the tables are already in the HTML).
-import { drawChart, formatCount } from './charts.js';
+import { drawChart } from './charts.js';
 
 const OTHER = 'other';
 
@@ -10,10 +10,12 @@ async function main() {
   const days = stats.weeks.map((week) => week.weekStart);
   drawChart(document.getElementById('chart-weekly-active'), {
     days,
+    xLabel: 'Week starting',
     series: [{ label: 'Active deployments', values: stats.weeks.map((week) => week.activeDeployments) }],
   });
   drawChart(document.getElementById('chart-weekly-versions'), {
     days,
+    xLabel: 'Week starting',
     stacked: true,
     series: stats.cohorts.map((name) => ({
       label: name === OTHER ? 'Other versions' : name,
@@ -22,7 +24,7 @@ async function main() {
   });
   drawChart(document.getElementById('chart-weekly-totals'), {
     days,
-    format: formatCount,
+    xLabel: 'Week starting',
     series: stats.metrics.map(({ key, label }) => ({
       label,
       values: stats.weeks.map((week) => (week.totals === null ? null : week.totals[key])),

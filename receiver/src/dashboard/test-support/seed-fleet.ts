@@ -84,3 +84,17 @@ export function cohortWeek(weekStart: string, cohorts: Record<string, number>): 
     Array.from({ length: size }, (_, i) => ({ day: wednesday, stackId: randomUUID(), version, metrics: seedMetrics(i, 0) })),
   );
 }
+
+/** Cohorts around k = 10 in June 2026, one week for each situation of the small-cohort rules. */
+export function publicCohortFleet(): SeedReport[] {
+  return [
+    ...cohortWeek('2026-06-01', { '3.0.0': 15, '2.9.0': 10, '2.8.0': 9, '2.7.0': 2 }),
+    ...cohortWeek('2026-06-08', { '3.0.0': 20, '2.9.0': 11, '2.8.0': 4 }),
+    ...cohortWeek('2026-06-15', { '3.0.0': 6, '2.9.0': 3 }),
+    ...cohortWeek('2026-06-22', { '3.0.0': 10 }),
+    ...cohortWeek('2026-06-29', { '3.1.0': 9, '3.0.0': 9 }),
+  ];
+}
+
+/** Versions of publicCohortFleet and dashboardFleet that never reach k = 10 in any week. */
+export const SMALL_VERSIONS = ['2.8.0', '2.7.0', '3.1.0', '1.0.0', '1.1.0', '1.2.0'];
