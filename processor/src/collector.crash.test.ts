@@ -4,6 +4,7 @@
 // final flush and seal, the totals the receiver got must equal the increments exactly.
 
 import { createServer } from 'node:net';
+import { validateReport } from '@lunadefend/config';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readCollectorState } from './state/state-reader.js';
 import { startCaptureReceiver, type CaptureReceiver } from './testing/capture-receiver.js';
@@ -113,6 +114,7 @@ describe('crash safety', () => {
     expect(run.kinds.filter((k) => k === 'seal').length).toBeGreaterThanOrEqual(5);
     expect(run.reports.length).toBeGreaterThan(5);
     expect(run.reports.every((r) => r.stack_id === STACK_ID && r.version === '1.4.2')).toBe(true);
+    expect(run.reports.filter((r) => !validateReport(r, WINDOW_MS).ok)).toEqual([]);
     expect(run.received).toBe(run.increments);
   }, 90_000);
 
