@@ -98,3 +98,23 @@ describe('own telemetry', () => {
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', mode: 'local' });
   });
 });
+
+describe('lifecycle', () => {
+  it('shutdown is safe without start and idempotent; the open window survives a restart unsealed', async () => {
+    fixture = makeFixture();
+    const idle = createCollector(fixture.config, { env: { LUNADEFEND_TELEMETRY: 'local' }, logger: captureLogger().logger, schedule: false });
+    await idle.shutdown();
+    await idle.shutdown();
+
+    const clock = manualClock(T0);
+    const first = createCollector(fixture.config, { now: clock.now, env: { LUNADEFEND_TELEMETRY: 'local' }, logger: captureLogger().logger, schedule: false });
+    await first.start();
+    const body = otlpJson({ value: 3, startNs: BigInt(T0) * 1_000_000n, timeNs: BigInt(T0 + 1) * 1_000_000n });
+    expect((await postOtlp(first.otlpAddress().port, body)).status).toBe(200);
+    await Promise.all([first.shutdown(), first.shutdown()]);
+    expect(previewReports(fixture.config)).toMatchObject({ outbox: [] }); // nothing sealed early
+    expect(previewReports(fixture.config).open).toHaveLength(1);
+    collector = createCollector(fixture.config, { now: () => T0 + DAY, env: { LUNADEFEND_TELEMETRY: 'local' }, logger: captureLogger().logger, schedule: false });
+    expect(collector.sealDue()).toBe(1);
+  });
+});

@@ -55,10 +55,19 @@ export function createHttpTransport(options: { readonly endpoint: string; readon
 
 function classify(res: IncomingMessage, text: string): SendResult {
   const status = res.statusCode ?? 0;
-  if (status >= 200 && status < 300) return { kind: 'delivered', status, duplicate: /"duplicate"/.test(text) };
+  if (status >= 200 && status < 300) return { kind: 'delivered', status, duplicate: isDuplicate(text) };
   const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
   if (status === 429 || status >= 500) return { kind: 'retryable', code: 'EXPORT_THROTTLED', status, retryAfter, detail: `HTTP ${status}` };
   return { kind: 'rejected', status, error: describeError(status, text) };
+}
+
+/** The receiver answers a repeated report_id with 200 {"status":"duplicate"}. */
+function isDuplicate(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { status?: unknown }).status === 'duplicate';
+  } catch {
+    return false;
+  }
 }
 
 /** "HTTP 400 invalid_report: /metrics/x is required" — the receiver's {error, details}, bounded. */

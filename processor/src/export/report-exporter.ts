@@ -42,10 +42,6 @@ export interface ReportExporterOptions {
 export function createReportExporter(options: ReportExporterOptions): ReportExporter {
   let running: Promise<ExportSummary> | undefined;
 
-  const recordLastSend = (outcome: Record<string, unknown>) => {
-    options.state.write((store) => store.metadata.set(META.lastSend, JSON.stringify({ atMs: options.now(), ...outcome })));
-  };
-
   const handle = async (entry: OutboxEntry, summary: { delivered: number; retried: number; deadLettered: number; expired: number }) => {
     const nowMs = options.now();
     if (nowMs > entry.windowEndMs + options.maxAgeMs) {
@@ -77,8 +73,10 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
     } else if (result.kind === 'retryable') {
       const attempts = entry.attempts + 1;
       const delayMs = parseRetryAfterMs(result.retryAfter, doneMs) ?? backoffDelayMs(attempts, options.retry, options.random);
-      options.state.write((store) => store.outbox.reschedule(entry.reportId, doneMs + delayMs, attempts, `${result.code}: ${result.detail}`));
-      recordLastSend({ outcome: 'retry', code: result.code, status: result.status });
+      options.state.write((store) => {
+        store.outbox.reschedule(entry.reportId, doneMs + delayMs, attempts, `${result.code}: ${result.detail}`);
+        store.metadata.set(META.lastSend, JSON.stringify({ atMs: doneMs, outcome: 'retry', code: result.code, status: result.status }));
+      });
       options.metrics.exportFailure('retryable');
       options.logger.warn({ code: result.code, status: result.status, attempts, retryInMs: delayMs }, 'export: send failed; will retry');
       summary.retried++;
