@@ -26,6 +26,28 @@ const fleet = dashboardFleet(FLEET_DAYS);
 const cohorts = publicCohortFleet();
 const stackIds = [...new Set([...fleet, ...cohorts].map((s) => s.stackId))];
 
+// The repository type-checks without the DOM library; these are the few browser shapes the
+// functions run inside the page touch (they are serialised, so they cannot call helpers here).
+interface CellLike {
+  textContent: string | null;
+}
+interface TableLike {
+  rows: ArrayLike<{ cells: ArrayLike<CellLike> }>;
+}
+interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+}
+interface ElementLike extends CellLike {
+  dataset: Record<string, string | undefined>;
+  querySelector(selector: string): unknown;
+}
+interface DocumentLike {
+  getElementById(id: string): ElementLike | null;
+  querySelector(selector: string): unknown;
+}
+
 const count = (n: number): string => n.toLocaleString('en-US');
 const percent = (failures: number, successes: number): string =>
   failures + successes === 0 ? '—' : `${((failures / (failures + successes)) * 100).toFixed(2)}%`;
@@ -33,18 +55,21 @@ const percent = (failures: number, successes: number): string =>
 /** Rows of a data table as text: [header cells, ...body rows], each row [row header, ...cells]. */
 async function readTable(page: Page, id: string): Promise<string[][]> {
   return page.$eval(`#${id}`, (table) =>
-    [...(table as HTMLTableElement).rows].map((row) => [...row.cells].map((cell) => cell.textContent?.trim() ?? '')),
+    Array.from((table as unknown as TableLike).rows, (row) => Array.from(row.cells, (cell) => cell.textContent?.trim() ?? '')),
   );
 }
 
 /** Pixels of the chart's canvas drawn in its first series' colour (0 when nothing was drawn). */
 async function seriesPixels(page: Page, chartId: string): Promise<number> {
-  return page.$eval(`#${chartId}`, (chart) => {
-    const canvas = chart.querySelector('canvas');
-    const hex = (chart as HTMLElement).dataset.seriesColors?.split(' ')[0];
-    if (canvas === null || hex === undefined || canvas.width === 0 || canvas.height === 0) return 0;
+  return page.$eval(`#${chartId}`, (element) => {
+    const chart = element as unknown as ElementLike;
+    const canvas = chart.querySelector('canvas') as CanvasLike | null;
+    const hex = chart.dataset.seriesColors?.split(' ')[0];
+    const context = canvas?.getContext('2d');
+    if (canvas === null || context === null || context === undefined || hex === undefined) return 0;
+    if (canvas.width === 0 || canvas.height === 0) return 0;
     const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
     let matches = 0;
     for (let i = 0; i < data.length; i += 4) {
       if (data[i + 3]! > 200 && Math.abs(data[i]! - r) + Math.abs(data[i + 1]! - g) + Math.abs(data[i + 2]! - b) < 24) matches += 1;
@@ -55,18 +80,21 @@ async function seriesPixels(page: Page, chartId: string): Promise<number> {
 
 async function expectChartsDrawn(page: Page, ids: string[]): Promise<void> {
   for (const id of ids) {
-    await page.waitForFunction((chartId) => document.querySelector(`#${chartId} canvas`) !== null, id);
+    await page.waitForFunction(
+      (chartId) => (globalThis as unknown as { document: DocumentLike }).document.querySelector(`#${chartId} canvas`) !== null,
+      id,
+    );
     await expect.poll(() => seriesPixels(page, id), { timeout: 5000 }).toBeGreaterThan(20);
   }
 }
 
 /** Submits the filter form and waits for the view it asked for. */
 async function apply(page: Page): Promise<void> {
-  const before = await page.$eval('#status', (el) => Number((el as HTMLElement).dataset.generation ?? 0));
+  const before = await page.$eval('#status', (el) => Number((el as unknown as ElementLike).dataset.generation ?? 0));
   await page.click('#apply');
   await page.waitForFunction(
     (gen) => {
-      const status = document.getElementById('status');
+      const status = (globalThis as unknown as { document: DocumentLike }).document.getElementById('status');
       return status !== null && Number(status.dataset.generation ?? 0) > gen && status.dataset.state === 'ready';
     },
     before,
@@ -163,7 +191,7 @@ describe.skipIf(!available)('dashboard and /stats in Chromium', () => {
     const cookies = await page.context().cookies();
     expect(cookies).toHaveLength(1);
     expect(cookies[0]).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).toBe('');
   });
 
   it('draws every chart from the seed and its data table shows the values counted from the seed', async () => {
