@@ -98,7 +98,9 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
     // Like the Go collector: a request without points is a success with nothing to commit.
     if (points === 0) return send(res, 200, OTLP_CONTENT_TYPES[encoding], encodeExportMetricsResponse(encoding));
 
-    const outcome = consumer.consume(request);
+    // Awaited although the contract's consume() is synchronous today: a consumer that commits
+    // several requests in one transaction (group commit) could then answer each one later.
+    const outcome = await consumer.consume(request);
     if (outcome.kind === 'unavailable') {
       const retryAfter = String(Math.max(1, Math.ceil(outcome.retryAfterSeconds)));
       return refuse(res, encoding, { ...UNAVAILABLE, message: `unavailable: ${outcome.reason}` }, { 'Retry-After': retryAfter });
