@@ -73,4 +73,9 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'deployments listed in stack id order',
+    sql: 'create index deployment_periods_by_stack on deployment_periods (period, stack_id, period_start)',
+  },
 ];
