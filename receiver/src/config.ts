@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { DAY_MS, REPORT_KEYS, parseByteSize, parseDuration, type ReportKey } from '@lunadefend/config';
 import { DEFAULT_PLAUSIBILITY_BOUNDS_PER_DAY } from './ingest/plausibility.js';
-import { parseDatabaseUrl, type StorageTarget } from './storage/open-storage.js';
+import { DEFAULT_SQLITE_PATH, parseDatabaseUrl, type StorageTarget } from './storage/open-storage.js';
 
 export interface RateLimit {
   /** Requests allowed per `perMs` (also the burst size). */
@@ -59,7 +59,7 @@ export function defaultReceiverConfig(): ReceiverConfig {
   return {
     host: '127.0.0.1',
     port: 8080,
-    database: { kind: 'sqlite', path: './data/receiver.db' },
+    database: { kind: 'sqlite', path: DEFAULT_SQLITE_PATH },
     databasePoolSize: 10,
     adminToken: undefined,
     alertWebhookUrl: undefined,

@@ -57,6 +57,7 @@ export interface WeeklyStats {
   readonly totals: Record<ReportKey, number>;
 }
 
+/** With `versions`, only the days and versions matching them count (for versions and first/last seen). */
 export interface DeploymentsQuery extends DailyStatsQuery {
   readonly limit: number;
   readonly offset: number;
