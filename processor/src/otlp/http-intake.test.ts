@@ -1,4 +1,5 @@
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -176,6 +177,12 @@ describe('OTLP/HTTP intake: accepted requests', () => {
     expect(h.requests).toHaveLength(0);
   });
 
+  it('accepts Content-Encoding: identity as no encoding', async () => {
+    const h = await startIntake();
+    expect((await send(h.intake, { headers: { ...PROTOBUF, 'Content-Encoding': 'identity' }, body: protobufBody(1) })).status).toBe(200);
+    expect(h.points).toEqual([[1, 0]]);
+  });
+
   it('accepts a chunked body without Content-Length', async () => {
     const h = await startIntake();
     const body = protobufBody(4);
@@ -260,6 +267,17 @@ describe('OTLP/HTTP intake: refused requests', () => {
     expect(h.refusals).toEqual(['too_large']);
     // Inflating the whole bomb would need 1024 MiB; the limit is 4 MiB.
     expect(grownMiB).toBeLessThan(256);
+  });
+
+  it('answers 400 to a request the HTTP parser cannot read, and counts it', async () => {
+    const h = await startIntake();
+    const socket = connect(h.intake.address().port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.write('POST /v1/metrics HTTP/1.1\r\nContent-Length: nonsense\r\n\r\n');
+    await new Promise((resolve) => socket.on('close', resolve));
+    expect(Buffer.concat(chunks).toString()).toMatch(/^HTTP\/1\.1 400 /);
+    expect(h.refusals).toEqual(['malformed']);
   });
 
   it('answers 503 with Retry-After when the consumer is unavailable, in the request encoding', async () => {
