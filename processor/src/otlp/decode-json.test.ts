@@ -237,6 +237,13 @@ describe('decodeJsonMetricsRequest', () => {
     expect(error.message).toBe(message);
   });
 
+  it('counts resource entries, metrics, points and attributes against the item budget', () => {
+    const text = camelRequest({ timeUnixNano: '1', asInt: 1, attributes: [{ key: 'a', value: { arrayValue: { values: [{}, {}] } } }] });
+    // 1 resource + 1 resource attribute + 1 scope + 1 metric + 1 point + 1 attribute + 2 array values
+    expect(decodeJsonMetricsRequest(text, { maxItems: 8 }).resourceMetrics).toHaveLength(1);
+    expect(() => decodeJsonMetricsRequest(text, { maxItems: 7 })).toThrow(expect.objectContaining({ code: 'OTLP_TOO_MANY_ITEMS' }));
+  });
+
   it('refuses attribute values nested past the depth limit', () => {
     let value: object = { stringValue: 'leaf' };
     for (let i = 0; i < 40; i++) value = { arrayValue: { values: [value] } };

@@ -4,7 +4,7 @@
 // exemplars are never read. A value of the wrong type is an OtlpDecodeError naming its path.
 
 import { decodeJsonAttributes } from './decode-json-attributes.js';
-import { OtlpDecodeError } from './decode-error.js';
+import { OtlpDecodeError, type DecodeOptions } from './decode-error.js';
 import {
   asArray,
   asBool,
@@ -16,6 +16,7 @@ import {
   asUint32,
   asUint64,
   within,
+  withItemBudget,
   wrongType,
 } from './json-scalars.js';
 import type { InstrumentationScope, KeyValue, Metric, MetricsRequest, NumberDataPoint, OtherData, ResourceMetrics, ScopeMetrics } from './model.js';
@@ -35,7 +36,7 @@ const OTHER_KINDS: Readonly<Record<string, OtherData['kind']>> = {
 };
 
 /** Decodes OTLP/JSON text; throws OtlpDecodeError for invalid JSON or wrongly typed values. */
-export function decodeJsonMetricsRequest(text: string): MetricsRequest {
+export function decodeJsonMetricsRequest(text: string, options: DecodeOptions = {}): MetricsRequest {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -43,13 +44,15 @@ export function decodeJsonMetricsRequest(text: string): MetricsRequest {
     throw new OtlpDecodeError('OTLP_JSON_MALFORMED', 'the body is not valid JSON');
   }
   const request = asObject(parsed, 'request');
-  let resourceMetrics: ResourceMetrics[] = [];
-  for (const name in request) {
-    if (name === 'resourceMetrics' || name === 'resource_metrics') {
-      resourceMetrics = asArray(request[name], name, decodeResourceMetrics);
+  return withItemBudget(options.maxItems, () => {
+    let resourceMetrics: ResourceMetrics[] = [];
+    for (const name in request) {
+      if (name === 'resourceMetrics' || name === 'resource_metrics') {
+        resourceMetrics = asArray(request[name], name, decodeResourceMetrics);
+      }
     }
-  }
-  return { resourceMetrics };
+    return { resourceMetrics };
+  });
 }
 
 function decodeResourceMetrics(item: unknown): ResourceMetrics {

@@ -22,6 +22,7 @@ const EMPTY: AnyValue = Object.freeze({ kind: 'empty' });
 
 /** Decodes one KeyValue occupying [r.pos, end) and appends it to `into`. */
 export function decodeKeyValue(r: WireReader, end: number, into: KeyValue[], depth = 0): void {
+  r.budget.spend();
   let key = '';
   let value = EMPTY;
   while (r.pos < end) {
@@ -76,7 +77,10 @@ function decodeArrayValue(r: WireReader, end: number, depth: number): AnyValue[]
   const values: AnyValue[] = [];
   while (r.pos < end) {
     const tag = r.varint32();
-    if (tag === LIST_VALUES) values.push(decodeAnyValue(r, r.lengthEnd(end), depth));
+    if (tag === LIST_VALUES) {
+      r.budget.spend();
+      values.push(decodeAnyValue(r, r.lengthEnd(end), depth));
+    }
     else r.skip(tag, end);
   }
   r.expectEnd(end);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeProtobufMetricsRequest } from './decode-protobuf.js';
 import { OtlpDecodeError } from './decode-error.js';
-import type { MetricsRequest } from './model.js';
+import { countDataPoints, type MetricsRequest } from './model.js';
 import { createOtlpReferenceCodec } from './reference-codec.js';
 
 const codec = createOtlpReferenceCodec();
@@ -273,6 +273,15 @@ describe('decodeProtobufMetricsRequest', () => {
     } catch (error) {
       expect((error as OtlpDecodeError).code).toBe('OTLP_PROTOBUF_MALFORMED');
     }
+  });
+
+  it('refuses a request that would decode into more items than its budget, before building them all', () => {
+    const emptyPoints = cat(...Array.from({ length: 5_000 }, () => len(1)));
+    const bytes = len(1, len(2, len(2, text(1, 'm'), len(7, emptyPoints))));
+    expect(() => decodeProtobufMetricsRequest(bytes, { maxItems: 1_000 })).toThrow(expect.objectContaining({ code: 'OTLP_TOO_MANY_ITEMS' }));
+    // 1 resource + 1 scope + 1 metric + 5,000 points fit a budget of exactly that many items.
+    expect(countDataPoints(decodeProtobufMetricsRequest(bytes, { maxItems: 5_003 }))).toBe(5_000);
+    expect(() => decodeProtobufMetricsRequest(bytes, { maxItems: 5_002 })).toThrow(expect.objectContaining({ code: 'OTLP_TOO_MANY_ITEMS' }));
   });
 
   it('refuses attribute values nested past the depth limit instead of recursing', () => {

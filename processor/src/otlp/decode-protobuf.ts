@@ -4,7 +4,7 @@
 // Field numbers: opentelemetry/proto/{collector/metrics,metrics,resource,common}/v1/*.proto.
 
 import { decodeKeyValue } from './decode-protobuf-attributes.js';
-import { OtlpDecodeError } from './decode-error.js';
+import { OtlpDecodeError, type DecodeOptions } from './decode-error.js';
 import type {
   InstrumentationScope,
   KeyValue,
@@ -52,8 +52,8 @@ const OTHER_KINDS = new Map<number, OtherData['kind']>([
 ]);
 
 /** Decodes a binary ExportMetricsServiceRequest; throws OtlpDecodeError on malformed input. */
-export function decodeProtobufMetricsRequest(bytes: Uint8Array): MetricsRequest {
-  const r = new WireReader(bytes);
+export function decodeProtobufMetricsRequest(bytes: Uint8Array, options: DecodeOptions = {}): MetricsRequest {
+  const r = new WireReader(bytes, options.maxItems);
   const end = r.length;
   const resourceMetrics: ResourceMetrics[] = [];
   try {
@@ -72,6 +72,7 @@ export function decodeProtobufMetricsRequest(bytes: Uint8Array): MetricsRequest 
 }
 
 function decodeResourceMetrics(r: WireReader, end: number): ResourceMetrics {
+  r.budget.spend();
   // A singular message field seen twice is merged (repeated fields appended), per protobuf.
   const resourceAttributes: KeyValue[] = [];
   const scopeMetrics: ScopeMetrics[] = [];
@@ -95,6 +96,7 @@ function decodeAttributesOnly(r: WireReader, end: number, attributesTag: number,
 }
 
 function decodeScopeMetrics(r: WireReader, end: number): ScopeMetrics {
+  r.budget.spend();
   let scope: InstrumentationScope = { name: '', version: '', attributes: [] };
   const metrics: Metric[] = [];
   while (r.pos < end) {
@@ -122,6 +124,7 @@ function decodeScope(r: WireReader, end: number, previous: InstrumentationScope)
 }
 
 function decodeMetric(r: WireReader, end: number): Metric {
+  r.budget.spend();
   let name = '';
   let data: Metric['data'] = { kind: 'none', dataPointCount: 0 };
   while (r.pos < end) {
@@ -157,6 +160,7 @@ function decodeSum(r: WireReader, end: number, previous: (Metric['data'] & { kin
 }
 
 function decodeNumberDataPoint(r: WireReader, end: number): NumberDataPoint {
+  r.budget.spend();
   const attributes: KeyValue[] = [];
   let startTimeUnixNano = 0n;
   let timeUnixNano = 0n;

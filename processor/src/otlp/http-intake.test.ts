@@ -246,6 +246,18 @@ describe('OTLP/HTTP intake: refused requests', () => {
     expect(h.refusals).toEqual(['too_large', 'too_large']);
   });
 
+  it('answers 413 to a small body that would decode into too many objects', async () => {
+    const h = await startIntake(undefined, 64 * 1024);
+    // 5,000 empty data points take 10 KB on the wire and would take about 500 KB of heap.
+    const emptyPoints = Buffer.from(codec.encodeRequest({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', sum: { dataPoints: Array.from({ length: 5_000 }, () => ({})) } }] }] }] }));
+    expect(emptyPoints.length).toBeLessThan(64 * 1024);
+    const reply = await send(h.intake, { headers: PROTOBUF, body: emptyPoints });
+    expect(reply.status).toBe(413);
+    expect(codec.decodeStatus(reply.body).message).toMatch(/more than 4096/);
+    expect(h.refusals).toEqual(['too_large']);
+    expect(h.requests).toHaveLength(0);
+  });
+
   it('answers 413 for a body that is over the limit only after decompression', async () => {
     const h = await startIntake(undefined, 64 * 1024);
     const compressed = gzipSync(Buffer.alloc(64 * 1024 + 1));

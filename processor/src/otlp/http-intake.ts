@@ -36,6 +36,8 @@ export interface OtlpHttpIntakeOptions {
   readonly consumer: MetricsConsumer;
   readonly observer: IntakeObserver;
   readonly logger: Logger;
+  /** Most objects (data points, attributes, metrics) one request may decode into. Default body limit / 16. */
+  readonly maxDecodedItems?: number;
   /** How long shutdown() waits for requests still uploading before it cuts them off. Default 5 s. */
   readonly shutdownGraceMs?: number;
 }
@@ -53,6 +55,9 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
     throw new CollectorError('CONFIG_INVALID', 'otlp intake: maxRequestBodyBytes must be a positive integer');
   }
   const graceMs = options.shutdownGraceMs ?? 5_000;
+  // A real data point or attribute takes well over 16 bytes on the wire (times and values alone
+  // are 18), so this refuses only requests built to blow up in memory (see ItemBudget).
+  const maxItems = options.maxDecodedItems ?? Math.max(1024, Math.floor(maxRequestBodyBytes / 16));
   let server: Server | undefined;
   let closing: Promise<void> | undefined;
 
@@ -89,9 +94,14 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
 
     let request: MetricsRequest;
     try {
-      request = encoding === 'protobuf' ? decodeProtobufMetricsRequest(body.bytes) : decodeJsonMetricsRequest(body.bytes.toString('utf8'));
+      const limits = { maxItems };
+      request =
+        encoding === 'protobuf'
+          ? decodeProtobufMetricsRequest(body.bytes, limits)
+          : decodeJsonMetricsRequest(body.bytes.toString('utf8'), limits);
     } catch (error) {
       if (!(error instanceof OtlpDecodeError)) throw error;
+      if (error.code === 'OTLP_TOO_MANY_ITEMS') return refuse(res, encoding, { ...TOO_LARGE, message: error.message });
       return refuse(res, encoding, { ...MALFORMED, message: error.message });
     }
     const points = countDataPoints(request);

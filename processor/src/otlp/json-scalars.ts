@@ -5,7 +5,7 @@
 // A 64-bit integer sent as a JSON number has already passed through JSON.parse as a double: it is
 // exact up to 2^53 and the nearest double above (the same input always gives the same value).
 
-import { OtlpDecodeError } from './decode-error.js';
+import { ItemBudget, OtlpDecodeError } from './decode-error.js';
 
 export type JsonObject = { readonly [key: string]: unknown };
 
@@ -37,12 +37,29 @@ export function asObject(value: unknown, path: string): JsonObject {
   return value as JsonObject;
 }
 
-/** Decodes a repeated field; null or absent is empty. Errors inside name the element's index. */
+const UNLIMITED = new ItemBudget(Number.POSITIVE_INFINITY);
+let budget = UNLIMITED;
+
+/** Runs one (synchronous) decode with every array element counted against `maxItems`. */
+export function withItemBudget<T>(maxItems: number | undefined, decode: () => T): T {
+  budget = maxItems === undefined ? UNLIMITED : new ItemBudget(maxItems);
+  try {
+    return decode();
+  } finally {
+    budget = UNLIMITED;
+  }
+}
+
+/**
+ * Decodes a repeated field; null or absent is empty. Errors inside name the element's index.
+ * Every element is one item of the current item budget.
+ */
 export function asArray<T>(value: unknown, path: string, decode: (item: unknown) => T): T[] {
   if (value === null || value === undefined) return [];
   if (!Array.isArray(value)) throw wrongType(path, 'an array');
   const out: T[] = new Array<T>(value.length);
   for (let i = 0; i < value.length; i++) {
+    budget.spend();
     try {
       out[i] = decode(value[i]);
     } catch (error) {

@@ -3,7 +3,7 @@
 // unknown and unwanted fields (descriptions, exemplars, …) are stepped over without being read.
 
 import { isUtf8 } from 'node:buffer';
-import { MAX_ANY_VALUE_DEPTH, OtlpDecodeError } from './decode-error.js';
+import { ItemBudget, MAX_ANY_VALUE_DEPTH, OtlpDecodeError } from './decode-error.js';
 
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
@@ -32,7 +32,10 @@ export class WireReader {
   private lastValue = [0n, 0n];
   private lastSlot = 0;
 
-  constructor(bytes: Uint8Array) {
+  readonly budget: ItemBudget;
+
+  constructor(bytes: Uint8Array, maxItems = Number.POSITIVE_INFINITY) {
+    this.budget = new ItemBudget(maxItems);
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
