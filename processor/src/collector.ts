@@ -4,7 +4,7 @@
 
 import { decideTelemetryMode, type CollectorConfig, type TelemetryMode } from '@lunadefend/config';
 import { pino } from 'pino';
-import type { Component, Logger, MetricsConsumer } from './component.js';
+import type { Component, Logger, SyncMetricsConsumer } from './component.js';
 import { CollectorError } from './errors.js';
 import type { ExportSummary } from './export/report-exporter.js';
 import { buildPipeline } from './pipeline.js';
@@ -37,7 +37,7 @@ export interface Collector extends Component {
   /** The variable that decided the mode, or 'default'. */
   readonly modeDecidedBy: string;
   /** The pipeline's entry, for feeding decoded requests without HTTP. */
-  readonly consumer: MetricsConsumer;
+  readonly consumer: SyncMetricsConsumer;
   readonly metrics: OwnMetrics;
   otlpAddress(): Address;
   metricsAddress(): Address;

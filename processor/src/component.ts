@@ -3,8 +3,9 @@
 //
 // MetricsConsumer rules:
 // - consume() is called once per OTLP request, with the request already decoded and checked for
-//   size; it returns only after everything it accepted is durably committed (one SQLite
-//   transaction per request), so the intake may answer 200.
+//   size; it returns (or its promise resolves) only after everything it accepted is durably
+//   committed (one SQLite transaction per request, or per group of concurrent requests), so the
+//   intake may answer 200.
 // - It never throws for bad data: invalid points are counted in `rejectedDataPoints` (they go to
 //   the client as partial_success). It returns `unavailable` when state cannot be written, and
 //   the intake answers 503 with Retry-After; nothing of such a request is kept.
@@ -19,6 +20,12 @@ export type ConsumeOutcome =
   | { readonly kind: 'unavailable'; readonly retryAfterSeconds: number; readonly reason: string };
 
 export interface MetricsConsumer {
+  /** A promise lets a consumer commit several concurrent requests together (group commit). */
+  consume(request: MetricsRequest): ConsumeOutcome | Promise<ConsumeOutcome>;
+}
+
+/** A consumer that commits before it returns (used directly by tests and the CLI-less API). */
+export interface SyncMetricsConsumer extends MetricsConsumer {
   consume(request: MetricsRequest): ConsumeOutcome;
 }
 

@@ -1,9 +1,10 @@
-// The lunadefend_aggregate processor as one MetricsConsumer: privacy filter → to-delta → window
-// totals, all of a request in one SQLite transaction, committed before consume() returns (so the
-// intake's 200 means durable). If the state cannot be written nothing of the request is kept and
-// the answer is `unavailable` (503 + Retry-After); the client sends it again.
+// The lunadefend_aggregate processor as a MetricsConsumer: privacy filter → to-delta → window
+// totals, in one SQLite transaction committed before the outcome is returned (so the intake's 200
+// means durable). consumeBatch() runs several requests in that one transaction (group commit, see
+// group-commit.ts), each with its own outcome. If the state cannot be written nothing of the batch
+// is kept and every request gets `unavailable` (503 + Retry-After); clients send them again.
 
-import type { ConsumeOutcome, MetricsConsumer } from '../component.js';
+import type { ConsumeOutcome, SyncMetricsConsumer } from '../component.js';
 import { CollectorError } from '../errors.js';
 import type { ToDelta } from '../delta/to-delta.js';
 import { countDataPoints, type MetricsRequest } from '../otlp/model.js';
@@ -25,32 +26,48 @@ export interface AggregatingConsumerOptions {
   readonly metrics: OwnMetrics;
 }
 
-export function createAggregatingConsumer(options: AggregatingConsumerOptions): MetricsConsumer {
+export interface BatchMetricsConsumer extends SyncMetricsConsumer {
+  /** All requests in one transaction; outcomes in request order. */
+  consumeBatch(requests: readonly MetricsRequest[]): ConsumeOutcome[];
+}
+
+interface Counted {
+  accepted: number;
+  rejected: Map<RejectReason, number>;
+  dropped: Map<DropReason, number>;
+  evicted: number;
+}
+
+export function createAggregatingConsumer(options: AggregatingConsumerOptions): BatchMetricsConsumer {
   let keyer: { secret: Buffer; keyer: StreamKeyer } | undefined;
   const keyerFor = (secret: Buffer): StreamKeyer => {
     if (keyer === undefined || !keyer.secret.equals(secret)) keyer = { secret, keyer: createStreamKeyer(secret) };
     return keyer.keyer;
   };
 
-  return {
-    consume(request: MetricsRequest): ConsumeOutcome {
-      const receivedAtMs = options.now();
-      let outcome: { accepted: number; rejected: Map<RejectReason, number>; dropped: Map<DropReason, number>; evicted: number };
-      try {
-        outcome = options.state.write((store, identity) => {
+  const consumeBatch = (requests: readonly MetricsRequest[]): ConsumeOutcome[] => {
+    const receivedAtMs = options.now();
+    let counted: Counted[];
+    try {
+      counted = options.state.write((store, identity) =>
+        requests.map((request) => {
           const filtered = filterRequest(request, keyerFor(identity.streamKeySecret), options.configuredStackId ?? identity.fallbackStackId);
           const delta = options.toDelta.apply(store, identity.epochNs, filtered.points, receivedAtMs);
           options.windowTotals.add(store, delta.deltas, receivedAtMs);
           for (const [reason, n] of delta.rejected) filtered.rejected.set(reason, (filtered.rejected.get(reason) ?? 0) + n);
           for (const [reason, n] of delta.dropped) filtered.dropped.set(reason, (filtered.dropped.get(reason) ?? 0) + n);
           return { accepted: delta.deltas.length, rejected: filtered.rejected, dropped: filtered.dropped, evicted: delta.evicted };
-        });
-      } catch (error) {
-        const reason = error instanceof CollectorError ? error.code : 'STATE_UNAVAILABLE';
-        options.metrics.pointsRefused(countDataPoints(request));
-        return { kind: 'unavailable', retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS, reason };
-      }
-      // Counted only after the commit: a refused request leaves no trace in the point counters.
+        }),
+      );
+      options.toDelta.commit();
+    } catch (error) {
+      options.toDelta.rollback();
+      const reason = error instanceof CollectorError ? error.code : 'STATE_UNAVAILABLE';
+      for (const request of requests) options.metrics.pointsRefused(countDataPoints(request));
+      return requests.map(() => ({ kind: 'unavailable', retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS, reason }));
+    }
+    // Counted only after the commit: a refused request leaves no trace in the point counters.
+    return counted.map((outcome) => {
       options.metrics.pointsAccepted(outcome.accepted);
       for (const [reason, n] of outcome.dropped) options.metrics.pointsDropped(reason, n);
       let rejectedDataPoints = 0;
@@ -60,7 +77,12 @@ export function createAggregatingConsumer(options: AggregatingConsumerOptions): 
       }
       if (outcome.evicted > 0) options.metrics.streamsEvicted(outcome.evicted);
       return { kind: 'accepted', rejectedDataPoints, errorMessage: describeRejections(outcome.rejected) };
-    },
+    });
+  };
+
+  return {
+    consume: (request) => consumeBatch([request])[0] as ConsumeOutcome,
+    consumeBatch,
   };
 }
 

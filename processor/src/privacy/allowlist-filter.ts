@@ -7,7 +7,7 @@
 import { reportKeyOf, type ReportKey } from '@lunadefend/config';
 import { FLAG_NO_RECORDED_VALUE, type MetricsRequest, type NumberDataPoint } from '../otlp/model.js';
 import { readIdentity } from './identity.js';
-import type { StreamKeyer } from './stream-key.js';
+import type { MetricKeyContext, StreamKeyer } from './stream-key.js';
 
 export const TEMPORALITY_DELTA = 1;
 export const TEMPORALITY_CUMULATIVE = 2;
@@ -65,6 +65,7 @@ export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defau
     for (const sm of rm.scopeMetrics) {
       let scopeText: string | undefined;
       for (const metric of sm.metrics) {
+        let keys: MetricKeyContext | undefined;
         const data = metric.data;
         const count = data.kind === 'sum' ? data.dataPoints.length : data.dataPointCount;
         const reportKey = reportKeyOf(metric.name);
@@ -95,7 +96,8 @@ export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defau
           if (cumulative) {
             resourceText ??= keyer.canonicalResource(rm.resourceAttributes);
             scopeText ??= keyer.canonicalScope(sm.scope);
-            streamKey = keyer.key(resourceText, scopeText, metric.name, point.attributes, point.startTimeUnixNano);
+            keys ??= keyer.metric(resourceText, scopeText, metric.name);
+            streamKey = keys.key(point.attributes, point.startTimeUnixNano);
           }
           points.push({
             reportKey,

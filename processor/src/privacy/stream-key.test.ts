@@ -4,8 +4,9 @@ import { createStreamKeyer } from './stream-key.js';
 
 const keyer = createStreamKeyer(Buffer.alloc(32, 1));
 const scope = keyer.canonicalScope({ name: 's', version: '1', attributes: [] });
-const key = (resourceAttrs: Parameters<typeof keyer.canonicalResource>[0], attrs: Parameters<typeof keyer.key>[3] = [], start = 1n, name = 'm') =>
-  keyer.key(keyer.canonicalResource(resourceAttrs), scope, name, attrs, start).toString('hex');
+type Attrs = Parameters<typeof keyer.canonicalResource>[0];
+const key = (resourceAttrs: Attrs, attrs: Attrs = [], start = 1n, name = 'm') =>
+  keyer.metric(keyer.canonicalResource(resourceAttrs), scope, name).key(attrs, start).toString('hex');
 
 describe('stream key', () => {
   it('tells instances apart by any resource attribute, e.g. service.instance.id', () => {
@@ -17,7 +18,7 @@ describe('stream key', () => {
     expect(key([], [str('k', 'v')], 2n)).not.toBe(base);
     expect(key([], [str('k', 'v')], 1n, 'other')).not.toBe(base);
     expect(key([], [str('k', 'w')])).not.toBe(base);
-    const otherScope = keyer.key(keyer.canonicalResource([]), keyer.canonicalScope({ name: 's2', version: '1', attributes: [] }), 'm', [str('k', 'v')], 1n);
+    const otherScope = keyer.metric(keyer.canonicalResource([]), keyer.canonicalScope({ name: 's2', version: '1', attributes: [] }), 'm').key([str('k', 'v')], 1n);
     expect(otherScope.toString('hex')).not.toBe(base);
   });
 
@@ -28,6 +29,14 @@ describe('stream key', () => {
 
   it('is keyed by the per-state secret', () => {
     const other = createStreamKeyer(Buffer.alloc(32, 2));
-    expect(other.key(other.canonicalResource([]), scope, 'm', [], 1n).toString('hex')).not.toBe(key([]));
+    expect(other.metric(other.canonicalResource([]), scope, 'm').key([], 1n).toString('hex')).not.toBe(key([]));
+  });
+
+  it('gives each point of one metric context its own key, independent of the points before it', () => {
+    const context = keyer.metric(keyer.canonicalResource([]), scope, 'm');
+    const first = context.key([str('k', 'a')], 1n).toString('hex');
+    context.key([str('k', 'b')], 1n);
+    expect(context.key([str('k', 'a')], 1n).toString('hex')).toBe(first);
+    expect(first).toBe(key([], [str('k', 'a')]));
   });
 });

@@ -54,7 +54,9 @@ export interface Tables {
   };
   readonly streams: {
     get(key: Buffer): StreamRow | undefined;
-    put(key: Buffer, row: StreamRow): void;
+    insert(key: Buffer, row: StreamRow): void;
+    /** Updates the last time, value and sighting of an existing stream. */
+    update(key: Buffer, row: StreamRow): void;
     count(): number;
     /** Deletes streams last seen before `beforeMs`; returns how many and their latest start time. */
     evictSeenBefore(beforeMs: number): { evicted: number; maxStartNs: bigint | undefined };
@@ -126,11 +128,12 @@ export function createTables(db: Database.Database): Tables {
         if (r === undefined) return undefined;
         return { startNs: r.start_ns as bigint, lastTimeNs: r.last_time_ns as bigint, lastValue: Number(r.last_value), lastSeenMs: Number(r.last_seen_ms) };
       },
-      put: (key, row) =>
-        void sql(
-          `INSERT INTO streams (key, start_ns, last_time_ns, last_value, last_seen_ms) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET last_time_ns = excluded.last_time_ns, last_value = excluded.last_value, last_seen_ms = excluded.last_seen_ms`,
-        ).run(key, row.startNs, row.lastTimeNs, row.lastValue, row.lastSeenMs),
+      insert: (key, row) =>
+        void sql('INSERT INTO streams (key, start_ns, last_time_ns, last_value, last_seen_ms) VALUES (?, ?, ?, ?, ?)').run(
+          key, row.startNs, row.lastTimeNs, row.lastValue, row.lastSeenMs,
+        ),
+      update: (key, row) =>
+        void sql('UPDATE streams SET last_time_ns = ?, last_value = ?, last_seen_ms = ? WHERE key = ?').run(row.lastTimeNs, row.lastValue, row.lastSeenMs, key),
       count: count('streams'),
       evictSeenBefore: (beforeMs) => {
         const r = bigSql('SELECT count(*) AS n, max(start_ns) AS m FROM streams WHERE last_seen_ms < ?').get(beforeMs) as Row;
