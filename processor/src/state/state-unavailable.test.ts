@@ -9,19 +9,26 @@ import { STATE_FILE_NAME } from './state-store.js';
 
 let fixture: Fixture | undefined;
 let collector: Collector | undefined;
+const scratch: Fixture[] = [];
 afterEach(async () => {
   await collector?.shutdown();
   fixture?.cleanup();
+  for (const f of scratch.splice(0)) f.cleanup();
   collector = undefined;
   fixture = undefined;
 });
 
+/** A scratch directory removed after the test. */
+function scratchDir(): string {
+  const f = makeFixture();
+  scratch.push(f);
+  return f.dir;
+}
+
 const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 
 async function startWith(stateDirectory: (dir: string) => string) {
-  const base = makeFixture();
-  base.cleanup();
-  fixture = makeFixture({ stateDirectory: stateDirectory(base.dir) });
+  fixture = makeFixture({ stateDirectory: stateDirectory(scratchDir()) });
   const log = captureLogger();
   collector = createCollector(fixture.config, { env: { LUNADEFEND_TELEMETRY: 'local' }, logger: log.logger, schedule: false });
   await collector.start();
@@ -30,7 +37,7 @@ async function startWith(stateDirectory: (dir: string) => string) {
 
 describe('state that cannot be written', () => {
   it('answers 503 + Retry-After while the state directory cannot be created, then recovers without a restart', async () => {
-    const blocker = join(makeFixture().dir, 'blocked');
+    const blocker = join(scratchDir(), 'blocked');
     writeFileSync(blocker, 'a file where the state directory should be');
     const { c, f, log } = await startWith(() => join(blocker, 'state'));
     // Delta points: a cumulative stream that began before the state existed would be a baseline.
