@@ -226,6 +226,8 @@ export function describeStorageContract(name: string, target: () => ContractTarg
         const versions = ['1.5.0', '1.3.9'];
         const expected = expectedBy(seeded, dayOf, versions).map(({ key, ...rest }) => ({ day: key, ...rest }));
         expect(await storage.dailyStats({ from: '2026-03-02', to: lastDay, versions })).toEqual(expected);
+        const one = expectedBy(seeded, dayOf, ['1.5.0']).map(({ key, ...rest }) => ({ day: key, ...rest }));
+        expect(await storage.dailyStats({ from: '2026-03-02', to: lastDay, versions: ['1.5.0'] })).toEqual(one);
       });
 
       it('answers weekly stats per ISO week named by its Monday', async () => {

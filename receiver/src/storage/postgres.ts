@@ -161,7 +161,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     },
 
     async dailyStats(q): Promise<DailyStats[]> {
-      const [active, rows] = await Promise.all([activeCounts('day', q, q.versions), versionRows('day', q, q.versions)]);
+      const rows = await versionRows('day', q, q.versions);
+      // For one version, its distinct deployments are the active ones: no scan of per-deployment rows.
+      const active =
+        q.versions?.length === 1 ? new Map(rows.map((r) => [r.start, r.deployments])) : await activeCounts('day', q, q.versions);
       return assemblePeriods(active, rows).map(({ start, ...rest }) => ({ day: start, ...rest }));
     },
 
@@ -173,15 +176,22 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
     async deployments(q: DeploymentsQuery): Promise<DeploymentsPage> {
       const filtered = hasVersions(q.versions);
-      const from = `from deployment_periods d cross join lateral unnest(d.versions) v
-                    where d.period = 'day' and d.period_start between $1 and $2 ${filtered ? 'and v = any($3)' : ''}`;
+      // Stacks are paged in stack id order straight from deployment_periods_by_stack; versions are
+      // then read for the page's stacks only.
+      const where = `period = 'day' and period_start between $1 and $2 ${filtered ? 'and versions && $3::text[]' : ''}`;
       const params: unknown[] = filtered ? [q.from, q.to, q.versions] : [q.from, q.to];
       const [count, rows] = await Promise.all([
-        query(`select count(distinct d.stack_id) as n ${from}`, params),
+        query(`select count(*) as n from (select stack_id from deployment_periods where ${where} group by stack_id) s`, params),
         query(
-          `select d.stack_id::text as stack_id, array_agg(distinct v order by v) as versions,
-                  ${DAY('min(d.period_start)')} as first_seen, ${DAY('max(d.period_start)')} as last_seen
-           ${from} group by d.stack_id order by d.stack_id limit $${params.length + 1} offset $${params.length + 2}`,
+          `with page as (
+             select stack_id, min(period_start) as first_seen, max(period_start) as last_seen
+             from deployment_periods where ${where}
+             group by stack_id order by stack_id limit $${params.length + 1} offset $${params.length + 2})
+           select p.stack_id::text as stack_id, ${DAY('p.first_seen')} as first_seen, ${DAY('p.last_seen')} as last_seen,
+             (select array_agg(distinct v order by v) from deployment_periods d cross join lateral unnest(d.versions) v
+              where d.period = 'day' and d.stack_id = p.stack_id and d.period_start between $1 and $2
+                ${filtered ? 'and v = any($3)' : ''}) as versions
+           from page p order by p.stack_id`,
           [...params, q.limit, q.offset],
         ),
       ]);

@@ -186,7 +186,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
 
     async dailyStats(query): Promise<DailyStats[]> {
-      const periods = assemblePeriods(activeCounts('day', query, query.versions), versionRows('day', query, query.versions));
+      const rows = versionRows('day', query, query.versions);
+      // For one version, its distinct deployments are the active ones: no scan of per-deployment rows.
+      const active = query.versions?.length === 1 ? new Map(rows.map((r) => [r.start, r.deployments])) : activeCounts('day', query, query.versions);
+      const periods = assemblePeriods(active, rows);
       return periods.map(({ start, ...rest }) => ({ day: start, ...rest }));
     },
 
@@ -198,16 +201,25 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
 
     async deployments(query: DeploymentsQuery): Promise<DeploymentsPage> {
       const versions = query.versions;
-      const filter = inList(versions) ? `and j.value in (${placeholders(versions.length)})` : '';
-      const from = `from deployment_periods d, json_each(d.versions) j
-                    where d.period = 'day' and d.period_start between ? and ? ${filter}`;
+      const filtered = inList(versions);
+      const where = `d.period = 'day' and d.period_start between ? and ? ${
+        filtered ? `and exists (select 1 from json_each(d.versions) j where j.value in (${placeholders(versions.length)}))` : ''
+      }`;
       const params = [query.from, query.to, ...(versions ?? [])];
-      const { n } = stmt(`select count(distinct d.stack_id) as n ${from}`).get(...params) as { n: number };
+      const { n } = stmt(`select count(*) as n from (select d.stack_id from deployment_periods d where ${where} group by d.stack_id)`).get(
+        ...params,
+      ) as { n: number };
+      // Stacks are paged in stack id order; versions are then read for the page's stacks only.
       const rows = stmt(
-        `select d.stack_id, json_group_array(distinct j.value) as versions,
-                min(d.period_start) as first_seen, max(d.period_start) as last_seen
-         ${from} group by d.stack_id order by d.stack_id limit ? offset ?`,
-      ).all(...params, query.limit, query.offset) as Row[];
+        `select p.stack_id, p.first_seen, p.last_seen,
+           (select json_group_array(distinct j.value) from deployment_periods d2, json_each(d2.versions) j
+            where d2.period = 'day' and d2.stack_id = p.stack_id and d2.period_start between ? and ?
+              ${filtered ? `and j.value in (${placeholders(versions.length)})` : ''}) as versions
+         from (select d.stack_id, min(d.period_start) as first_seen, max(d.period_start) as last_seen
+               from deployment_periods d where ${where}
+               group by d.stack_id order by d.stack_id limit ? offset ?) p
+         order by p.stack_id`,
+      ).all(query.from, query.to, ...(versions ?? []), ...params, query.limit, query.offset) as Row[];
       return {
         total: n,
         deployments: rows.map((r) => ({
