@@ -17,6 +17,16 @@ const resizeObserver = new ResizeObserver((entries) => {
 export const formatCount = (value) => (value === null || value === undefined ? '—' : value.toLocaleString('en-US'));
 export const formatRate = (value) => (value === null || value === undefined ? '—' : `${(value * 100).toFixed(2)}%`);
 
+const DAY_S = 86_400;
+// Tick spacing in whole days only: the data is per UTC day (or week), so hour ticks would lie.
+const DAY_INCREMENTS = [1, 2, 7, 14, 28, 91, 182, 364].map((days) => days * DAY_S);
+const yearOf = (seconds) => new Date(seconds * 1000).getUTCFullYear();
+// "Nov 17", with the year on a second line at the first tick and wherever the year changes.
+const tickLabels = (ticks) =>
+  ticks.map((seconds, i) => {
+    const label = new Date(seconds * 1000).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+    return i === 0 || yearOf(seconds) !== yearOf(ticks[i - 1]) ? `${label}\n${yearOf(seconds)}` : label;
+  });
 const dayToSeconds = (day) => Date.parse(`${day}T00:00:00Z`) / 1000;
 const secondsToDay = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
@@ -50,7 +60,12 @@ export function drawChart(container, { days, series, stacked = false, format = f
       tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(minTop, max) * 1.05] } },
       axes: [
-        { stroke: '#333', grid: { stroke: '#e5e5e5' } },
+        {
+          stroke: '#333',
+          grid: { stroke: '#e5e5e5' },
+          incrs: DAY_INCREMENTS,
+          values: (_u, ticks) => tickLabels(ticks),
+        },
         { stroke: '#333', grid: { stroke: '#e5e5e5' }, size: 70, values: (_u, ticks) => ticks.map((t) => format(t)) },
       ],
       cursor: { points: { size: 6 } },
