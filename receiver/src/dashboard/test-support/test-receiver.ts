@@ -1,16 +1,20 @@
 // Runs the real receiver in-process for the dashboard's tests: port 0, a fresh SQLite file in a
-// temp directory, an injected clock, and every log line captured so tests can search it.
+// temp directory (or a given store), an injected clock, and every log line captured so tests can
+// search it.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../logger.js';
 import { createReceiver, type Receiver } from '../../receiver.js';
+import type { Storage } from '../../storage/storage.js';
 
 export interface TestReceiverOptions {
   readonly adminToken?: string | undefined;
   readonly publicMinCohort?: number;
   readonly trustProxy?: boolean;
+  /** A store to use instead of a fresh SQLite file (the caller closes it). */
+  readonly storage?: Storage;
   readonly now: () => Date;
 }
 
@@ -33,6 +37,7 @@ export async function startTestReceiver(options: TestReceiverOptions): Promise<T
       publicMinCohort: options.publicMinCohort ?? 10,
       trustProxy: options.trustProxy ?? false,
     },
+    ...(options.storage === undefined ? {} : { storage: options.storage }),
     now: options.now,
     retention: false,
     logger: createLogger({ level: 'info', stream: { write: (line: string) => void logs.push(line) } }),

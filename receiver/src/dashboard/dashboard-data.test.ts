@@ -1,0 +1,190 @@
+// The dashboard's figures and the public page over HTTP, on the real receiver with each storage
+// (SQLite always; PostgreSQL when reachable, required under CI=true): every value is compared
+// with counts computed from the seed list, and /stats is checked against cohorts seeded around k.
+
+import { REPORT_KEYS } from '@lunadefend/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from '../../../test/src/support/postgres.js';
+import { createPostgresStorage } from '../storage/postgres.js';
+import type { DeploymentsPage, Storage } from '../storage/storage.js';
+import type { DailySeries } from './daily-series.js';
+import { OTHER_COHORT } from './public-cohorts.js';
+import type { PublicStats } from './public-stats-source.js';
+import { securityHeaderProblems, signIn } from './test-support/http-client.js';
+import { SMALL_VERSIONS, dashboardFleet, expectedDaily, insertSeeds, publicCohortFleet } from './test-support/seed-fleet.js';
+import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
+import { eachDay } from './utc-days.js';
+
+const TOKEN = 'dashboard-data-admin-token-0123456789abcdef';
+const K = 10;
+const DAYS = eachDay('2026-11-10', '2026-11-23');
+const NOW = new Date('2026-11-25T12:00:00Z');
+
+type DailyBody = DailySeries & { availableVersions: string[]; selectedVersions: string[] };
+type ErrorBody = { error: string; details: { path?: string; message: string }[] };
+const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
+
+interface StorageUnderTest {
+  readonly kind: string;
+  /** undefined: the receiver's own fresh SQLite file. */
+  open(): Promise<{ storage?: Storage; close(): Promise<void> }>;
+}
+
+const availability = await postgresAvailability();
+const storages: StorageUnderTest[] = [{ kind: 'sqlite', open: async () => ({ close: async () => undefined }) }];
+if (availability.available) {
+  storages.push({
+    kind: 'postgres',
+    async open() {
+      const database: TestDatabase = await createTestDatabase(availability.adminUrl);
+      const storage = createPostgresStorage({ url: database.url, poolSize: 4 });
+      return {
+        storage,
+        async close() {
+          await storage.close();
+          await database.drop();
+        },
+      };
+    },
+  });
+} else {
+  describe('dashboard data on postgres', () => {
+    it.skip(`PostgreSQL unavailable: ${availability.reason}`, () => undefined);
+  });
+}
+
+describe.each(storages)('dashboard data on $kind', (storageUnderTest) => {
+  const fleet = dashboardFleet(DAYS);
+  const cohortSeeds = publicCohortFleet();
+  const allStackIds = [...new Set([...fleet, ...cohortSeeds].map((s) => s.stackId))];
+  let t: TestReceiver;
+  let opened: Awaited<ReturnType<StorageUnderTest['open']>> | undefined;
+  let cookie: string;
+
+  beforeAll(async () => {
+    opened = await storageUnderTest.open();
+    t = await startTestReceiver({ adminToken: TOKEN, publicMinCohort: K, storage: opened.storage, now: () => NOW });
+    await insertSeeds(t.receiver.storage, [...fleet, ...cohortSeeds], NOW);
+    cookie = await signIn(t.url, TOKEN);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await opened?.close();
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}): Promise<Response> =>
+    fetch(`${t.url}${path}`, { redirect: 'manual', headers });
+
+  const daily = async (query: string): Promise<DailyBody> => {
+    const res = await get(`/dashboard/api/daily?${query}`, { cookie });
+    expect(securityHeaderProblems(res)).toEqual([]);
+    expect(res.status).toBe(200);
+    return json<DailyBody>(res);
+  };
+
+  it('answers per-day figures equal to counts computed from the seed, for all and for some versions', async () => {
+    for (const versions of [[], ['1.1.0', '1.2.0']]) {
+      const query = `from=${DAYS[0]}&to=${DAYS.at(-1)}${versions.length > 0 ? `&versions=${versions.join(',')}` : ''}`;
+      const body = await daily(query);
+      expect(body.days).toEqual(DAYS);
+      DAYS.forEach((day, i) => {
+        const expected = expectedDaily(fleet, day, versions);
+        expect(body.activeDeployments[i]).toBe(expected.activeDeployments);
+        for (const version of body.versions) {
+          expect(body.deploymentsByVersion[version]?.[i]).toBe(expected.deploymentsByVersion[version] ?? 0);
+        }
+        for (const key of REPORT_KEYS) expect(body.totals[key][i]).toBe(expected.totals[key]);
+        const tokenize = expected.totals.tokenizeSuccess + expected.totals.tokenizeFailure;
+        const rate = body.failureRates.find((f) => f.operation === 'tokenize')?.rates[i];
+        expect(rate).toBe(tokenize === 0 ? null : expected.totals.tokenizeFailure / tokenize);
+      });
+      expect(body.versions).toEqual(versions.length > 0 ? versions : ['1.0.0', '1.1.0', '1.2.0']);
+      expect(body.availableVersions).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    }
+  });
+
+  it('fills days without reports with zeros', async () => {
+    const body = await daily('from=2026-11-01&to=2026-11-12');
+    expect(body.days).toHaveLength(12);
+    expect(body.activeDeployments.slice(0, 9)).toEqual(Array(9).fill(0));
+    expect(body.activeDeployments[9]).toBe(expectedDaily(fleet, '2026-11-10').activeDeployments);
+  });
+
+  it('lists deployments with versions and first and last seen, paged', async () => {
+    const res = await get(`/dashboard/api/deployments?from=${DAYS[0]}&to=${DAYS.at(-1)}&versions=1.2.0&limit=3`, { cookie });
+    expect(res.status).toBe(200);
+    const body = await json<DeploymentsPage>(res);
+    const expected = [...new Set(fleet.filter((s) => s.version === '1.2.0').map((s) => s.stackId))].sort();
+    expect(body.total).toBe(expected.length);
+    expect(body.deployments.map((d) => d.stackId)).toEqual(expected.slice(0, 3));
+    expect(body.deployments[0]).toMatchObject({ versions: ['1.2.0'], firstSeen: DAYS[10], lastSeen: DAYS.at(-1) });
+    const all = await json<DeploymentsPage>(await get(`/dashboard/api/deployments?from=${DAYS[0]}&to=${DAYS.at(-1)}`, { cookie }));
+    expect(all.total).toBe(new Set(fleet.map((s) => s.stackId)).size);
+  });
+
+  it('answers 400 naming the parameter for a bad query', async () => {
+    for (const [query, path] of [
+      ['from=2026-13-01', 'from'],
+      ['from=2026-11-10&to=2026-11-01', 'to'],
+      ['from=2020-01-01&to=2026-11-01', 'to'],
+      ['versions=not-a-version', 'versions'],
+    ] as const) {
+      const res = await get(`/dashboard/api/daily?${query}`, { cookie });
+      expect(res.status).toBe(400);
+      const body = await json<ErrorBody>(res);
+      expect(body.error).toBe('invalid_query');
+      expect(body.details.map((d) => d.path)).toContain(path);
+    }
+    expect((await get('/dashboard/api/deployments?limit=100000', { cookie })).status).toBe(400);
+  });
+
+  it('shows no version cohort below k on /stats, merges small ones into other, withholds small weeks', async () => {
+    const res = await get('/stats/data.json');
+    expect(securityHeaderProblems(res)).toEqual([]);
+    const stats = await json<PublicStats>(res);
+    expect(stats.minCohort).toBe(K);
+    expect(stats.weeks).toHaveLength(52);
+    const week = (start: string) => stats.weeks.find((w) => w.weekStart === start);
+    expect(week('2026-06-01')).toMatchObject({ activeDeployments: 36, deploymentsByVersion: { '3.0.0': 15, '2.9.0': 10, [OTHER_COHORT]: 11 } });
+    // "other" alone would be 4 (< k): the smallest listed version joins it.
+    expect(week('2026-06-08')).toMatchObject({ activeDeployments: 35, deploymentsByVersion: { '3.0.0': 20, [OTHER_COHORT]: 15 } });
+    expect(week('2026-06-15')).toEqual({ weekStart: '2026-06-15', activeDeployments: null, deploymentsByVersion: {}, totals: null });
+    expect(week('2026-06-22')?.deploymentsByVersion).toEqual({ '3.0.0': 10 });
+    expect(week('2026-06-29')?.deploymentsByVersion).toEqual({ [OTHER_COHORT]: 18 });
+
+    for (const w of stats.weeks) {
+      if (w.activeDeployments === null) continue;
+      expect(w.activeDeployments).toBeGreaterThanOrEqual(K);
+      for (const count of Object.values(w.deploymentsByVersion)) expect(count).toBeGreaterThanOrEqual(K);
+      if (OTHER_COHORT in w.deploymentsByVersion) {
+        const listed = Object.entries(w.deploymentsByVersion).filter(([v]) => v !== OTHER_COHORT);
+        expect(w.activeDeployments - listed.reduce((sum, [, n]) => sum + n, 0)).toBeGreaterThanOrEqual(K);
+      }
+    }
+  });
+
+  it('names no small version and no stack id in the /stats HTML, data or scripts', async () => {
+    const page = await get('/stats');
+    expect(page.status).toBe(200);
+    expect(securityHeaderProblems(page)).toEqual([]);
+    const bodies = [await page.text(), await (await get('/stats/data.json')).text()];
+    for (const asset of ['stats.js', 'charts.js', 'style.css', 'vendor/uPlot.esm.js']) {
+      const res = await get(`/dashboard/assets/${asset}`);
+      expect(res.status).toBe(200);
+      expect(securityHeaderProblems(res)).toEqual([]);
+      bodies.push(await res.text());
+    }
+    const [html, data] = bodies as [string, string];
+    expect(html).toContain('<table id="table-weekly-versions">');
+    for (const body of bodies) {
+      for (const stackId of allStackIds) expect(body).not.toContain(stackId);
+      expect(body).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/i);
+    }
+    for (const small of SMALL_VERSIONS) {
+      expect(html).not.toContain(small);
+      expect(data).not.toContain(small);
+    }
+    expect(html).toContain('3.0.0');
+    expect(html).toContain('2.9.0');
+  });
+});
