@@ -1,0 +1,55 @@
+// The whole chain on the receiver's default storage: example tokenizer (real SDK) → collector →
+// receiver on SQLite, all real processes, 2-second windows.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPORT_KEYS } from '@lunadefend/config';
+import { countingRun } from './support/counting-run.js';
+import { stopAllServices } from './support/process.js';
+import { sumMetrics } from './support/stores.js';
+
+describe('tokenizer → collector → receiver on SQLite', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lunadefend-e2e-sqlite-'));
+  });
+  afterEach(async () => {
+    await stopAllServices();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ends with the receiver holding exactly the operations performed, per metric, each report once', async () => {
+    const run = await countingRun(dir, { kind: 'sqlite', path: join(dir, 'receiver.db') });
+
+    expect(run.unanswered).toBe(0);
+    expect(run.tokenizerExitCode).toBe(0);
+    // Every counter moved, so a metric mixed up with another cannot go unnoticed.
+    for (const key of REPORT_KEYS) expect(run.performed[key], key).toBeGreaterThan(0);
+    expect(run.statsTotals).toEqual(run.performed);
+
+    expect(run.stored.length).toBeGreaterThan(1); // the operations spanned several windows
+    expect(sumMetrics(run.stored)).toEqual(run.performed);
+    expect(new Set(run.stored.map((r) => r.stackId))).toEqual(new Set([run.stackId]));
+    expect(new Set(run.stored.map((r) => r.version))).toEqual(new Set([run.version]));
+    // What the collector's ledger says it delivered is what the receiver stored, one for one.
+    expect(run.ledger.map((e) => e.reportId).sort()).toEqual(run.stored.map((r) => r.reportId).sort());
+    expect(run.ledger.every((e) => e.outcome === 'accepted' && e.status === 202)).toBe(true);
+  }, 120_000);
+
+  // Known issue, held up until it is fixed: the tokenizer's first export gives every counter
+  // start time == timestamp (the SDK's start time for an observable counter is its first
+  // collection), which the collector takes as a stream of unknown start, i.e. a baseline that is
+  // not counted. Whatever a service counts before its first export (one OTEL_METRIC_EXPORT_INTERVAL
+  // after start, 60 s by default) never reaches the receiver. When this is fixed, the last
+  // assertion fails: make it `toEqual` and drop `afterFirstExport` from the other tests.
+  it('known issue: loses the operations made before the tokenizer\'s first export (and never counts more than performed)', async () => {
+    // A long interval puts the first rounds of operations before the first export, for certain.
+    const run = await countingRun(dir, { kind: 'sqlite', path: join(dir, 'receiver.db') }, { afterFirstExport: false, exportIntervalMs: 3_000 });
+    expect(run.unanswered).toBe(0);
+    expect(run.tokenizerExitCode).toBe(0);
+    for (const key of REPORT_KEYS) expect(run.statsTotals[key], key).toBeLessThanOrEqual(run.performed[key]);
+    expect(run.statsTotals.tokenizeSuccess).toBeLessThan(run.performed.tokenizeSuccess);
+  }, 120_000);
+});
