@@ -83,6 +83,25 @@ describe('startMetrics exporting to a real OTLP/HTTP endpoint', () => {
     expect(startOf(second.body)).toBe(startOf(first.body));
   });
 
+  it('starts every point when counting began, so the first export is not mistaken for a reset', async () => {
+    const before = BigInt(Date.now()) * 1_000_000n;
+    const metrics = start({}, { stackId: STACK_ID });
+    const after = BigInt(Date.now() + 1) * 1_000_000n;
+    metrics.add('lunadefend.tokenize.success', 3);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await metrics.flush();
+    const { body } = await capture.nextRequest(0);
+    const points = body.resourceMetrics[0]?.scopeMetrics[0]?.metrics.flatMap((m) => m.sum?.dataPoints ?? []) ?? [];
+    expect(points).toHaveLength(6);
+    for (const point of points) {
+      const startNs = BigInt(point.startTimeUnixNano);
+      // A point whose start equals its time is a reset at an unknown instant (OTLP data model).
+      expect(startNs < BigInt(point.timeUnixNano)).toBe(true);
+      // hrTime() and Date.now() may differ by a millisecond or so; the start is the start-up instant.
+      expect(startNs >= before - 5_000_000n && startNs <= after + 5_000_000n).toBe(true);
+    }
+  });
+
   it('takes the stack id from LUNADEFEND_STACK_ID, and omits it when neither is set', async () => {
     const fromEnv = start({ LUNADEFEND_STACK_ID: STACK_ID });
     await fromEnv.flush();

@@ -13,6 +13,7 @@ import {
   type TelemetryMode,
 } from '@lunadefend/config';
 import { ValueType } from '@opentelemetry/api';
+import { hrTime } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { settleWithin } from './bounded.js';
@@ -78,6 +79,8 @@ export function startMetrics(options: StartMetricsOptions): Metrics {
   const decision = decideTelemetryMode(env);
   for (const warning of decision.warnings) logger.warn(warning);
 
+  // The totals start at zero now; every exported point says so (see cumulative-exporter.ts).
+  const countingSince = hrTime();
   const table = createCounterTable(() =>
     logger.debug('add() ignored a call (unknown metric name or a value that is not a non-negative integer); further ones are only counted'),
   );
@@ -106,7 +109,7 @@ export function startMetrics(options: StartMetricsOptions): Metrics {
   for (const warning of settings.warnings) logger.warn(warning);
 
   const otlp = createOtlpJsonExporter(settings.url);
-  const exporter = createCumulativeExporter(otlp.exporter, logger, outcomes);
+  const exporter = createCumulativeExporter(otlp.exporter, logger, outcomes, countingSince);
   const reader = new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: settings.exportIntervalMs,
