@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { ENTRY_POINTS, listeningPort, spawnService, type ServiceProcess } from './process.js';
-import { prometheusValue } from './receiver-stats.js';
+import { prometheusSum } from './receiver-stats.js';
 
 /** Where a receiver keeps its reports. */
 export type ReceiverDatabase = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
@@ -67,10 +67,10 @@ export async function startCollector(configPath: string, env: NodeJS.ProcessEnv 
   return { service, otlpPort, otlpUrl: `http://127.0.0.1:${otlpPort}`, metricsUrl: `http://127.0.0.1:${line.metricsPort as number}/metrics` };
 }
 
-/** A counter of the collector's own Prometheus metrics (all label sets summed for labelled ones). */
+/** A metric of the collector's own Prometheus metrics, summed over its label sets. */
 export async function collectorMetric(collector: RunningCollector, name: string): Promise<number> {
   const response = await fetch(collector.metricsUrl, { signal: AbortSignal.timeout(5_000) });
-  return prometheusValue(await response.text(), name);
+  return prometheusSum(await response.text(), name);
 }
 
 export interface TokenizerOptions {

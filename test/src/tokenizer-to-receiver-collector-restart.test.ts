@@ -1,0 +1,73 @@
+// The collector killed (SIGKILL, no shutdown) while a window holds counts, then started again on
+// the same state directory and port: nothing acknowledged is lost and nothing is counted twice.
+// The tokenizer keeps working throughout; its exports fail while the collector is down and the
+// next cumulative export carries the difference.
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDuration, REPORT_KEYS } from '@lunadefend/config';
+import { readCollectorState } from '@lunadefend/collector';
+import { writeCollectorConfig } from './support/collector-config.js';
+import { E2E_WINDOW } from './support/counting-run.js';
+import { collectorMetric, startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
+import { stopAllServices } from './support/process.js';
+import { receiverTotals } from './support/receiver-stats.js';
+import { awaitCollectorDrained, awaitFirstExport, operationRound } from './support/scenario.js';
+import { ledgerEntries, storedReports } from './support/stores.js';
+import { createTokenizerClient } from './support/tokenizer-client.js';
+import { waitUntil } from './support/wait.js';
+
+const WINDOW_MS = parseDuration(E2E_WINDOW)!;
+const ACCEPTED = 'lunadefend_collector_points_accepted_total';
+
+describe('tokenizer → collector (killed and restarted mid-window) → receiver', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lunadefend-e2e-restart-'));
+  });
+  afterEach(async () => {
+    await stopAllServices();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loses nothing and counts nothing twice', async () => {
+    const database = { kind: 'sqlite', path: join(dir, 'receiver.db') } as const;
+    const receiver = await startReceiver({ database, window: E2E_WINDOW });
+    const stateDirectory = join(dir, 'collector-state');
+    const options = { endpoint: receiver.reportsUrl, stateDirectory, window: E2E_WINDOW };
+    let collector = await startCollector(writeCollectorConfig(dir, options));
+    // The restarted collector must come back where the tokenizer sends.
+    const configPath = writeCollectorConfig(dir, { ...options, otlpPort: collector.otlpPort });
+    const stackId = randomUUID();
+    const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId, version: '3.1.0' });
+    await awaitFirstExport(collector);
+    const client = createTokenizerClient(tokenizer.url);
+
+    await operationRound(client, 0);
+    await operationRound(client, 1);
+    // Two more full exports (six points each) have been committed after those operations...
+    const acceptedAfterOps = await collectorMetric(collector, ACCEPTED);
+    await waitUntil('two exports after the operations', async () => (await collectorMetric(collector, ACCEPTED)) >= acceptedAfterOps + 12);
+    // ...and the current window has a good part left, so the kill lands in the middle of it.
+    await waitUntil('a moment early in a window', () => WINDOW_MS - (Date.now() % WINDOW_MS) > WINDOW_MS / 2, { intervalMs: 20 });
+    await collector.service.stop('SIGKILL');
+    const killed = readCollectorState(stateDirectory);
+    expect(killed.openReports).toBeGreaterThan(0); // an open window with counts was in the state file
+
+    await operationRound(client, 2); // the collector is down: these wait in the tokenizer's cumulative totals
+    collector = await startCollector(configPath);
+    await operationRound(client, 3);
+    expect(await tokenizer.service.stop('SIGTERM')).toBe(0);
+    await awaitCollectorDrained(stateDirectory);
+
+    expect(client.unanswered()).toBe(0);
+    for (const key of REPORT_KEYS) expect(client.counts[key], key).toBeGreaterThan(0);
+    expect((await receiverTotals(receiver.url, receiver.adminToken)).totals).toEqual(client.counts);
+    const stored = await storedReports(database);
+    expect(ledgerEntries(stateDirectory).map((e) => e.reportId).sort()).toEqual(stored.map((r) => r.reportId).sort());
+    expect(readCollectorState(stateDirectory).deadLetters).toEqual([]);
+  }, 120_000);
+});
