@@ -108,8 +108,8 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
     // Like the Go collector: a request without points is a success with nothing to commit.
     if (points === 0) return send(res, 200, OTLP_CONTENT_TYPES[encoding], encodeExportMetricsResponse(encoding));
 
-    // Awaited although the contract's consume() is synchronous today: a consumer that commits
-    // several requests in one transaction (group commit) could then answer each one later.
+    // consume() may answer with a promise: the collector's consumer commits concurrent requests
+    // together (group commit) and settles each one after its group committed.
     const outcome = await consumer.consume(request);
     if (outcome.kind === 'unavailable') {
       const retryAfter = String(Math.max(1, Math.ceil(outcome.retryAfterSeconds)));
@@ -123,8 +123,8 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     handle(req, res).catch((error: unknown) => {
-      // A consumer that throws broke its contract; nothing of the request was committed, so the
-      // client may retry. Log the kind of error only: its message could quote data.
+      // A consumer that throws (or rejects) broke its contract; nothing of the request was
+      // committed, so the client may retry. Log the kind of error only: its message could quote data.
       const { name, code } = error as { name?: unknown; code?: unknown };
       logger.error({ error: String(name), code: typeof code === 'string' ? code : undefined }, 'otlp intake: request failed');
       if (res.headersSent) res.destroy();
