@@ -14,7 +14,7 @@ const JSON_TYPE = { 'Content-Type': 'application/json' };
 const LIMIT = 4 * 1024 * 1024;
 
 /** Our own MetricsConsumer contract, implemented by recording what it was handed. */
-function createRecordingConsumer(answer: (request: MetricsRequest) => ConsumeOutcome = () => accepted(0)) {
+function createRecordingConsumer(answer: (request: MetricsRequest) => ConsumeOutcome | Promise<ConsumeOutcome> = () => accepted(0)) {
   const requests: MetricsRequest[] = [];
   const consumer: MetricsConsumer = {
     consume(request) {
@@ -40,7 +40,7 @@ afterEach(async () => {
   running = [];
 });
 
-async function startIntake(answer?: (request: MetricsRequest) => ConsumeOutcome, maxRequestBodyBytes = LIMIT): Promise<Harness> {
+async function startIntake(answer?: (request: MetricsRequest) => ConsumeOutcome | Promise<ConsumeOutcome>, maxRequestBodyBytes = LIMIT): Promise<Harness> {
   const { consumer, requests } = createRecordingConsumer(answer);
   const refusals: IntakeRefusal[] = [];
   const points: Array<[number, number]> = [];
@@ -183,6 +183,27 @@ describe('OTLP/HTTP intake: accepted requests', () => {
     expect(h.points).toEqual([[1, 0]]);
   });
 
+  it('answers only once a consumer that commits later (a promise) has settled', async () => {
+    let settle: (outcome: ConsumeOutcome) => void = () => undefined;
+    let called: () => void = () => undefined;
+    const consumeCalled = new Promise<void>((resolve) => (called = resolve));
+    const h = await startIntake(() => {
+      called();
+      return new Promise<ConsumeOutcome>((resolve) => (settle = resolve));
+    });
+    let answered = false;
+    const reply = send(h.intake, { headers: PROTOBUF, body: protobufBody(2) }).then((r) => {
+      answered = true;
+      return r;
+    });
+    await consumeCalled;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answered).toBe(false);
+    settle(accepted(1, 'one rejected'));
+    expect(codec.decodeResponse((await reply).body)).toEqual({ partialSuccess: { rejectedDataPoints: '1', errorMessage: 'one rejected' } });
+    expect(h.points).toEqual([[1, 1]]);
+  });
+
   it('accepts a chunked body without Content-Length', async () => {
     const h = await startIntake();
     const body = protobufBody(4);
@@ -315,6 +336,14 @@ describe('OTLP/HTTP intake: refused requests', () => {
     expect(h.refusals).toEqual(['unavailable']);
     expect(h.logs.join('')).not.toContain('CANARY');
     expect(h.logs.some((line) => line.includes('otlp intake: request failed'))).toBe(true);
+  });
+
+  it('answers 503 when a consumer promise rejects', async () => {
+    const h = await startIntake(() => Promise.reject(new Error('CANARY-rejection')));
+    const reply = await send(h.intake, { headers: JSON_TYPE, body: jsonBody() });
+    expect(reply.status).toBe(503);
+    expect(h.refusals).toEqual(['unavailable']);
+    expect(h.logs.join('')).not.toContain('CANARY');
   });
 
   it('logs one debug line per refused request and never a body, attribute value or address', async () => {
