@@ -15,7 +15,7 @@ import { E2E_WINDOW } from './support/counting-run.js';
 import { collectorMetric, startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
 import { stopAllServices } from './support/process.js';
 import { receiverTotals } from './support/receiver-stats.js';
-import { awaitCollectorDrained, awaitFirstExport, operationRound } from './support/scenario.js';
+import { awaitCollectorDrained, operationRound } from './support/scenario.js';
 import { ledgerEntries, storedReports } from './support/stores.js';
 import { createTokenizerClient } from './support/tokenizer-client.js';
 import { waitUntil } from './support/wait.js';
@@ -43,7 +43,6 @@ describe('tokenizer → collector (killed and restarted mid-window) → receiver
     const configPath = writeCollectorConfig(dir, { ...options, otlpPort: collector.otlpPort });
     const stackId = randomUUID();
     const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId, version: '3.1.0' });
-    await awaitFirstExport(collector);
     const client = createTokenizerClient(tokenizer.url);
 
     await operationRound(client, 0);

@@ -15,7 +15,7 @@ import { E2E_WINDOW } from './support/counting-run.js';
 import { collectorMetric, startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
 import { stopAllServices } from './support/process.js';
 import { receiverReportCounts, receiverTotals } from './support/receiver-stats.js';
-import { awaitCollectorDrained, awaitFirstExport, operationRound } from './support/scenario.js';
+import { awaitCollectorDrained, operationRound } from './support/scenario.js';
 import { ledgerEntries, storedReports } from './support/stores.js';
 import { createTokenizerClient } from './support/tokenizer-client.js';
 import { waitUntil } from './support/wait.js';
@@ -38,7 +38,6 @@ describe('tokenizer → collector → receiver (down for several windows, then b
     const stateDirectory = join(dir, 'collector-state');
     const collector = await startCollector(writeCollectorConfig(dir, { endpoint: receiver.reportsUrl, stateDirectory, window: E2E_WINDOW }));
     const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId: randomUUID(), version: '0.9.1' });
-    await awaitFirstExport(collector);
     const client = createTokenizerClient(tokenizer.url);
 
     await operationRound(client, 0);

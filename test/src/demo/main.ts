@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCollectorConfigFile, parseHostPort, type ReportMetrics } from '@lunadefend/config';
 import { ENTRY_POINTS, REPO_ROOT, killAllServicesNow, listeningPort, spawnService, type ServiceProcess } from '../support/process.js';
-import { prometheusValue, receiverReportCounts, receiverTotals, utcDay } from '../support/receiver-stats.js';
+import { receiverReportCounts, receiverTotals, utcDay } from '../support/receiver-stats.js';
 import { unavailablePorts, type PortNeed } from './ports.js';
 import { formatMetrics, printChildLine, say, subtractMetrics } from './output.js';
 import { createTrafficGenerator, type TrafficGenerator } from './traffic.js';
@@ -102,25 +102,6 @@ async function printSummary(): Promise<void> {
   }
 }
 
-/**
- * Waits (at most three export intervals) until the collector has accepted the tokenizer's first
- * export. Today that first export only sets the baseline of each counter (its start time equals its
- * timestamp, which the collector reads as "started at an unknown instant"), so traffic sent before
- * it would never be reported; starting the traffic after it keeps the demo's numbers comparable.
- */
-async function awaitFirstExport(ownMetricsAddress: string): Promise<void> {
-  const deadline = Date.now() + 3 * TOKENIZER_EXPORT_INTERVAL_MS;
-  while (Date.now() < deadline && stopping === undefined) {
-    try {
-      const text = await (await fetch(`http://${ownMetricsAddress}/metrics`, { signal: AbortSignal.timeout(1_000) })).text();
-      if (prometheusValue(text, 'lunadefend_collector_points_accepted_total') > 0) return;
-    } catch {
-      // not answering yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 async function main(): Promise<void> {
   process.chdir(REPO_ROOT);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(`${signal} received`, 0));
@@ -185,8 +166,6 @@ async function main(): Promise<void> {
   say('also carry the window a previous session left open in ./data/collector). Ctrl-C stops everything.');
   say('');
 
-  await awaitFirstExport(config.service.telemetry.metrics.address);
-  if (stopping !== undefined) return;
   traffic = createTrafficGenerator(tokenizerUrl, REQUESTS_PER_SECOND);
   traffic.start();
   summaryTimer = setInterval(() => void printSummary(), SUMMARY_EVERY_MS);

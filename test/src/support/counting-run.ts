@@ -1,6 +1,7 @@
 // The whole chain counting real operations: receiver, collector and example tokenizer as real
 // processes with windows of seconds; a known mix of operations spread over several windows; the
-// tokenizer stopped (its final flush), then every window sealed and sent. Returns what each end
+// tokenizer stopped (its final flush), then every window sealed and sent. The operations start as
+// soon as the tokenizer listens, as a service's first requests would. Returns what each end
 // holds, for the test to compare with what was performed.
 
 import { randomUUID } from 'node:crypto';
@@ -8,7 +9,7 @@ import type { ReportMetrics } from '@lunadefend/config';
 import { writeCollectorConfig } from './collector-config.js';
 import { startCollector, startReceiver, startTokenizer, type ReceiverDatabase } from './pipeline.js';
 import { receiverTotals } from './receiver-stats.js';
-import { awaitCollectorDrained, awaitFirstExport, operationRounds } from './scenario.js';
+import { awaitCollectorDrained, operationRounds } from './scenario.js';
 import { ledgerEntries, storedReports, type LedgerEntry, type StoredReport } from './stores.js';
 import { createTokenizerClient } from './tokenizer-client.js';
 
@@ -28,11 +29,6 @@ export interface CountingRun {
 }
 
 export interface CountingRunOptions {
-  /**
-   * Start the operations only once the tokenizer's first export reached the collector (default
-   * true; see awaitFirstExport for why). False starts them as soon as the tokenizer listens.
-   */
-  readonly afterFirstExport?: boolean;
   /** The tokenizer's OTEL_METRIC_EXPORT_INTERVAL (default 500 ms). */
   readonly exportIntervalMs?: number;
 }
@@ -45,7 +41,6 @@ export async function countingRun(dir: string, database: ReceiverDatabase, optio
   const configPath = writeCollectorConfig(dir, { endpoint: receiver.reportsUrl, stateDirectory, window: E2E_WINDOW });
   const collector = await startCollector(configPath);
   const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId, version, exportIntervalMs: options.exportIntervalMs });
-  if (options.afterFirstExport ?? true) await awaitFirstExport(collector);
 
   const client = createTokenizerClient(tokenizer.url);
   await operationRounds(client, 4, 700);

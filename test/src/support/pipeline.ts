@@ -3,8 +3,9 @@
 // on ports the OS picks. Every process is tracked by process.ts, so `stopAllServices()` in an
 // afterEach ends whatever a failed test left running.
 
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { ENTRY_POINTS, listeningPort, spawnService, type ServiceProcess } from './process.js';
+import { ENTRY_POINTS, REPO_ROOT, listeningPort, spawnService, type ServiceProcess } from './process.js';
 import { prometheusSum } from './receiver-stats.js';
 
 /** Where a receiver keeps its reports. */
@@ -103,4 +104,33 @@ export async function startTokenizer(options: TokenizerOptions): Promise<Running
   });
   const port = await listeningPort(service, 30_000);
   return { service, url: `http://127.0.0.1:${port}` };
+}
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a collector CLI command (`preview`, `status`, `validate`) to completion, as an operator would. */
+export function runCollectorCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const result = spawnSync(process.execPath, [ENTRY_POINTS.collector, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The report lines of `preview` output, split into its two sections. */
+export function parsePreview(stdout: string): { open: string[]; outbox: string[] } {
+  const sections: { open: string[]; outbox: string[] } = { open: [], outbox: [] };
+  let current: string[] | undefined;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('# open windows')) current = sections.open;
+    else if (line.startsWith('# outbox')) current = sections.outbox;
+    else if (line !== '' && !line.startsWith('#')) current?.push(line);
+  }
+  return sections;
 }

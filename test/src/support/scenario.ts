@@ -1,9 +1,8 @@
 // Building blocks of the end-to-end scenarios: a known mix of operations through the tokenizer,
-// and the conditions a test waits for (the tokenizer's first export reached the collector; the
-// collector has nothing left to seal or send).
+// and the condition a test waits for before it compares the two ends (the collector has nothing
+// left to seal or send).
 
 import { readCollectorState } from '@lunadefend/collector';
-import { collectorMetric, type RunningCollector } from './pipeline.js';
 import type { TokenizerClient } from './tokenizer-client.js';
 import { sleep, waitUntil } from './wait.js';
 
@@ -31,19 +30,6 @@ export async function operationRounds(client: TokenizerClient, rounds: number, p
     if (round > 0) await sleep(pauseMs);
     await operationRound(client, round);
   }
-}
-
-/**
- * Waits until the collector accepted the tokenizer's first export.
- *
- * Why tests wait for it: that first export carries start time == timestamp for every counter (the
- * OpenTelemetry SDK gives an observable counter the time of its first collection as start time),
- * and the collector reads such a point as "started at an unknown instant", so it becomes a
- * baseline and is not counted. Operations made before it are therefore never reported; the
- * known-issue test in tokenizer-to-receiver-sqlite.test.ts holds that behaviour up.
- */
-export async function awaitFirstExport(collector: RunningCollector): Promise<void> {
-  await waitUntil('the tokenizer\'s first export to reach the collector', async () => (await collectorMetric(collector, 'lunadefend_collector_points_accepted_total')) > 0, { timeoutMs: 20_000 });
 }
 
 /** Waits until the collector's state has no open window and an empty outbox: everything sealed was delivered or dead-lettered. */
