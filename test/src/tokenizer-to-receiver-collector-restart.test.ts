@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseDuration, REPORT_KEYS } from '@lunadefend/config';
-import { readCollectorState } from '@lunadefend/collector';
+import { formatUtcTimestamp, loadCollectorConfigFile, parseDuration, REPORT_KEYS } from '@lunadefend/config';
+import { previewReports, readCollectorState } from '@lunadefend/collector';
 import { writeCollectorConfig } from './support/collector-config.js';
 import { E2E_WINDOW } from './support/counting-run.js';
 import { collectorMetric, startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
@@ -50,11 +50,21 @@ describe('tokenizer → collector (killed and restarted mid-window) → receiver
     // Two more full exports (six points each) have been committed after those operations...
     const acceptedAfterOps = await collectorMetric(collector, ACCEPTED);
     await waitUntil('two exports after the operations', async () => (await collectorMetric(collector, ACCEPTED)) >= acceptedAfterOps + 12);
-    // ...and the current window has a good part left, so the kill lands in the middle of it.
-    await waitUntil('a moment early in a window', () => WINDOW_MS - (Date.now() % WINDOW_MS) > WINDOW_MS / 2, { intervalMs: 20 });
+    // ...and the current window already has its report open in the state file and half of it still
+    // to run, so the kill lands in the middle of an open window.
+    const config = loadCollectorConfigFile(configPath, {}).config;
+    const currentWindow = () => formatUtcTimestamp(Date.now() - (Date.now() % WINDOW_MS));
+    const openWindows = () => previewReports(config).open.map((body) => (JSON.parse(body) as { window: { start: string } }).window.start);
+    const windowAtKill = await waitUntil(
+      'an open report for the current window, with half of it still to run',
+      () => {
+        const current = currentWindow();
+        return WINDOW_MS - (Date.now() % WINDOW_MS) > WINDOW_MS / 2 && openWindows().includes(current) && current;
+      },
+      { intervalMs: 20 },
+    );
     await collector.service.stop('SIGKILL');
-    const killed = readCollectorState(stateDirectory);
-    expect(killed.openReports).toBeGreaterThan(0); // an open window with counts was in the state file
+    expect(openWindows()).toContain(windowAtKill); // the state file still holds that window open
 
     await operationRound(client, 2); // the collector is down: these wait in the tokenizer's cumulative totals
     collector = await startCollector(configPath);
