@@ -79,8 +79,8 @@ describe('lunadefend-receiver', () => {
 
   it('migrates on demand and manages the block list from the command line', async () => {
     const env = baseEnv('admin.db', { PORT: '0', LUNADEFEND_WINDOW: '2s' });
-    expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: expect.stringContaining('applied 1, 2 (schema version 2)') });
-    expect(run(['migrate'], env).stdout).toContain('up to date (schema version 2)');
+    expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: expect.stringContaining('applied 1, 2, 3 (schema version 3)') });
+    expect(run(['migrate'], env).stdout).toContain('up to date (schema version 3)');
     const stack = randomUUID();
     expect(run(['block', stack, '--reason', 'fake counts'], env)).toMatchObject({ status: 0 });
     expect(run(['blocked'], env).stdout).toContain(`${stack}\t`);

@@ -44,13 +44,13 @@ export function makeReport(overrides: Partial<DailyReport> & { startMs?: number;
   };
 }
 
-interface Seeded {
+export interface Seeded {
   readonly report: DailyReport;
   readonly flagged: boolean;
 }
 
 /** Reports over 17 days (three ISO weeks), 6h windows, stacks that upgrade mid-range, some flagged. */
-function seedReports(): Seeded[] {
+export function seedReports(): Seeded[] {
   const random = prng(42);
   const stacks = Array.from({ length: 12 }, () => randomUUID());
   const out: Seeded[] = [];
@@ -113,12 +113,81 @@ function expectedBy(seeded: readonly Seeded[], keyOf: (r: DailyReport) => string
 }
 
 const dayOf = (r: DailyReport): string => r.window.start.slice(0, 10);
+
+interface ExpectedDeployment {
+  stackId: string;
+  versions: string[];
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** The deployments list computed from the stored reports: only counted reports of days in the range (and of `versions`). */
+function expectedDeployments(seeded: readonly Seeded[], from: string, to: string, versions?: readonly string[]): ExpectedDeployment[] {
+  const byStack = new Map<string, { versions: Set<string>; days: string[] }>();
+  for (const { report, flagged } of seeded) {
+    const day = dayOf(report);
+    if (flagged || day < from || day > to) continue;
+    if (versions !== undefined && versions.length > 0 && !versions.includes(report.version)) continue;
+    const entry = byStack.get(report.stack_id) ?? { versions: new Set<string>(), days: [] };
+    entry.versions.add(report.version);
+    entry.days.push(day);
+    byStack.set(report.stack_id, entry);
+  }
+  return [...byStack.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([stackId, e]) => {
+      const days = e.days.slice().sort();
+      return { stackId, versions: [...e.versions].sort(), firstSeen: days[0]!, lastSeen: days.at(-1)! };
+    });
+}
+
+/** Ranges that cut into, skip over and fall between deployments' activity, and version filters. */
+const DEPLOYMENT_QUERIES: readonly { from: string; to: string; versions?: string[] }[] = [
+  { from: '2026-03-02', to: '2026-03-18' },
+  { from: '2026-02-01', to: '2026-04-30' },
+  { from: '2026-03-04', to: '2026-03-09' },
+  { from: '2026-03-07', to: '2026-03-07' },
+  { from: '2026-03-12', to: '2026-03-25' },
+  { from: '2026-03-19', to: '2026-03-31' },
+  { from: '2026-03-02', to: '2026-03-18', versions: ['1.5.0'] },
+  { from: '2026-03-05', to: '2026-03-11', versions: ['1.3.9', '1.5.0'] },
+  { from: '2026-03-08', to: '2026-03-14', versions: ['1.4.2'] },
+  { from: '2026-03-02', to: '2026-03-18', versions: ['9.9.9'] },
+];
+
+/** Every query of DEPLOYMENT_QUERIES, paged by 5 and whole, equals the independent computation. */
+export async function expectDeploymentsExact(storage: Storage, seeded: readonly Seeded[]): Promise<void> {
+  for (const q of DEPLOYMENT_QUERIES) {
+    const expected = expectedDeployments(seeded, q.from, q.to, q.versions);
+    const whole = await storage.deployments({ ...q, limit: 1000, offset: 0 });
+    expect(whole, JSON.stringify(q)).toEqual({ total: expected.length, deployments: expected });
+    const pages: ExpectedDeployment[] = [];
+    for (let offset = 0; offset < expected.length + 5; offset += 5) {
+      const page = await storage.deployments({ ...q, limit: 5, offset });
+      expect(page.total).toBe(expected.length);
+      pages.push(...page.deployments);
+    }
+    expect(pages, JSON.stringify(q)).toEqual(expected);
+  }
+}
 const weekOf = (r: DailyReport): string => isoWeekStart(Date.parse(r.window.start));
 const insertOptions = (flagReason?: string) => ({
   receivedAt: new Date(BASE_MS + 40 * DAY_MS),
   flagReason,
   maxReportsPerWindow: 4,
 });
+
+/** Stores the seeded reports (flagged ones flagged), concurrently in chunks of `chunk`. */
+export async function storeSeeded(storage: Storage, seeded: readonly Seeded[], chunk = 64): Promise<void> {
+  for (let i = 0; i < seeded.length; i += chunk) {
+    const outcomes = await Promise.all(
+      seeded
+        .slice(i, i + chunk)
+        .map(({ report, flagged }) => storage.insertReport(report, insertOptions(flagged ? 'tokenizeSuccess above bound' : undefined))),
+    );
+    expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
+  }
+}
 
 export function describeStorageContract(name: string, target: () => ContractTarget | undefined): void {
   describe(`storage contract: ${name}`, () => {
@@ -203,14 +272,7 @@ export function describeStorageContract(name: string, target: () => ContractTarg
       beforeAll(async () => {
         storage = await fresh();
         // Concurrently, in chunks, so batched writes mix stacks, versions and periods.
-        for (let i = 0; i < seeded.length; i += 64) {
-          const outcomes = await Promise.all(
-            seeded
-              .slice(i, i + 64)
-              .map(({ report, flagged }) => storage.insertReport(report, insertOptions(flagged ? 'tokenizeSuccess above bound' : undefined))),
-          );
-          expect(outcomes.every((o) => o.status === 'accepted')).toBe(true);
-        }
+        await storeSeeded(storage, seeded);
       });
 
       it('answers daily stats equal to an independent computation, flagged reports excluded', async () => {
@@ -263,6 +325,10 @@ export function describeStorageContract(name: string, target: () => ContractTarg
         expect(only150.deployments.every((d) => d.versions.join() === '1.5.0')).toBe(true);
       });
 
+      it('lists deployments exactly for ranges that cut into their activity and for version filters, paging stably', async () => {
+        await expectDeploymentsExact(storage, seeded);
+      });
+
       it('lists the versions seen in a range', async () => {
         expect(await storage.versions({ from: '2026-03-02', to: lastDay })).toEqual(['1.3.9', '1.4.2', '1.5.0']);
         expect(await storage.versions({ from: '2026-04-01', to: '2026-04-30' })).toEqual([]);
@@ -274,6 +340,28 @@ export function describeStorageContract(name: string, target: () => ContractTarg
         expect(listed.map((f) => f.reportId).sort()).toEqual(flagged);
         expect(listed.every((f) => f.reason === 'tokenizeSuccess above bound')).toBe(true);
       });
+    });
+
+    it('lists deployments exactly whatever order the days of a deployment arrive in', async () => {
+      const storage = await fresh();
+      const seeded = seedReports();
+      const random = prng(7);
+      const shuffled = seeded.map((s) => ({ s, key: random() })).sort((a, b) => a.key - b.key).map(({ s }) => s);
+      await storeSeeded(storage, shuffled, 16);
+      await expectDeploymentsExact(storage, seeded);
+    });
+
+    it('keeps the deployments list exact after retention deletes the days before the cut-off', async () => {
+      const storage = await fresh();
+      const seeded = seedReports();
+      await storeSeeded(storage, seeded);
+      await storage.deleteBefore('2026-03-08');
+      const kept = seeded.filter((s) => dayOf(s.report) >= '2026-03-08');
+      await expectDeploymentsExact(storage, kept);
+      // A report of a deleted day stored again is listed again, and only its day before the cut-off.
+      const again = seeded.find((s) => !s.flagged && dayOf(s.report) === '2026-03-07')!;
+      expect((await storage.insertReport(again.report, insertOptions())).status).toBe('accepted');
+      await expectDeploymentsExact(storage, [...kept, again]);
     });
 
     it('deletes exactly the reports of days before the cut-off, keeping aggregate counters', async () => {

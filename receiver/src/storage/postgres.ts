@@ -175,23 +175,18 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     },
 
     async deployments(q: DeploymentsQuery): Promise<DeploymentsPage> {
+      // Runs overlapping the range: every day of a run is a day seen, so clipping the runs to the
+      // range gives the exact first and last day seen in it. Stacks come in primary-key order.
       const filtered = hasVersions(q.versions);
-      // Stacks are paged in stack id order straight from deployment_periods_by_stack; versions are
-      // then read for the page's stacks only.
-      const where = `period = 'day' and period_start between $1 and $2 ${filtered ? 'and versions && $3::text[]' : ''}`;
+      const where = `first_day <= $2 and last_day >= $1 ${filtered ? 'and version = any($3)' : ''}`;
       const params: unknown[] = filtered ? [q.from, q.to, q.versions] : [q.from, q.to];
       const [count, rows] = await Promise.all([
-        query(`select count(*) as n from (select stack_id from deployment_periods where ${where} group by stack_id) s`, params),
+        query(`select count(distinct stack_id) as n from deployment_runs where ${where}`, params),
         query(
-          `with page as (
-             select stack_id, min(period_start) as first_seen, max(period_start) as last_seen
-             from deployment_periods where ${where}
-             group by stack_id order by stack_id limit $${params.length + 1} offset $${params.length + 2})
-           select p.stack_id::text as stack_id, ${DAY('p.first_seen')} as first_seen, ${DAY('p.last_seen')} as last_seen,
-             (select array_agg(distinct v order by v) from deployment_periods d cross join lateral unnest(d.versions) v
-              where d.period = 'day' and d.stack_id = p.stack_id and d.period_start between $1 and $2
-                ${filtered ? 'and v = any($3)' : ''}) as versions
-           from page p order by p.stack_id`,
+          `select stack_id::text as stack_id, ${DAY('greatest(min(first_day), $1::date)')} as first_seen,
+             ${DAY('least(max(last_day), $2::date)')} as last_seen, array_agg(distinct version order by version) as versions
+           from deployment_runs where ${where}
+           group by stack_id order by stack_id limit $${params.length + 1} offset $${params.length + 2}`,
           [...params, q.limit, q.offset],
         ),
       ]);
@@ -262,6 +257,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const weeks = (
           await client.query("delete from deployment_periods where period = 'week' and period_start + 7 <= $1::date", [beforeDay])
         ).rowCount;
+        // Runs keep only their days from the cut-off on (a run's days are all seen, so the cut-off
+        // day itself is one of them).
+        await client.query('delete from deployment_runs where last_day < $1', [beforeDay]);
+        await client.query('update deployment_runs set first_day = $1 where first_day < $1', [beforeDay]);
         await client.query('commit');
         return { reports, deploymentRows: (days ?? 0) + (weeks ?? 0) };
       } catch (error) {

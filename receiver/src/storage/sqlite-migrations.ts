@@ -78,4 +78,36 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'deployments listed in stack id order',
     sql: 'create index deployment_periods_by_stack on deployment_periods (period, stack_id, period_start)',
   },
+  {
+    version: 3,
+    name: 'deployment runs: the deployments list without per-day rows',
+    sql: `
+      -- One row per stack id, version and run of consecutive UTC days on which the stack reported
+      -- that version (counted reports only). Every day of a run is a day with such a report, so for
+      -- any range the first and last day seen, the versions and the distinct count are exact, and a
+      -- deployment reporting daily is one row however long the range (see deployment-runs in
+      -- receiver/README.md).
+      create table deployment_runs (
+        stack_id text not null,
+        version text not null,
+        first_day text not null,
+        last_day text not null,
+        primary key (stack_id, version, first_day)
+      ) without rowid;
+      create index deployment_runs_by_last_day on deployment_runs (last_day, first_day, stack_id, version);
+
+      -- Backfill from the per-day rows (gaps and islands: consecutive days share day - rank).
+      insert into deployment_runs
+      select stack_id, version, min(day), max(day) from (
+        select d.stack_id, j.value as version, d.period_start as day,
+               cast(julianday(d.period_start) as integer)
+                 - row_number() over (partition by d.stack_id, j.value order by d.period_start) as island
+        from deployment_periods d, json_each(d.versions) j
+        where d.period = 'day')
+      group by stack_id, version, island;
+
+      -- The deployments list no longer reads per-day rows in stack id order.
+      drop index deployment_periods_by_stack;
+    `,
+  },
 ];

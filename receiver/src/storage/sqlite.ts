@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { REPORT_KEYS, parseUtcTimestamp, type DailyReport } from '@lunadefend/config';
 import { assemblePeriods, type VersionRow } from './assemble.js';
 import { METRIC_COLUMNS, metricsFromRow } from './columns.js';
-import { isoWeekStart, utcDay } from './days.js';
+import { addDays, isoWeekStart, utcDay } from './days.js';
 import { createInsertBatcher } from './insert-batcher.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type {
@@ -60,6 +60,24 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     return prepared;
   };
 
+  // A day newly seen for (stack, version) joins the runs ending the day before and starting the
+  // day after, or starts a run of its own (see deployment_runs in sqlite-migrations.ts).
+  const extendRun = (stackId: string, version: string, day: string): void => {
+    const next = stmt('delete from deployment_runs where stack_id = ? and version = ? and first_day = ? returning last_day').get(
+      stackId,
+      version,
+      addDays(day, 1),
+    ) as { last_day: string } | undefined;
+    const lastDay = next?.last_day ?? day;
+    const joined = stmt('update deployment_runs set last_day = ? where stack_id = ? and version = ? and last_day = ?').run(
+      lastDay,
+      stackId,
+      version,
+      addDays(day, -1),
+    ).changes;
+    if (joined === 0) stmt('insert into deployment_runs values (?, ?, ?, ?)').run(stackId, version, day, lastDay);
+  };
+
   const countPeriod = (period: Period, start: string, report: DailyReport): void => {
     const existing = stmt('select versions from deployment_periods where period = ? and period_start = ? and stack_id = ?').get(
       period,
@@ -84,6 +102,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         );
       }
     }
+    if (newVersion && period === 'day') extendRun(report.stack_id, report.version, start);
     const counters = REPORT_KEYS.map((k) => report.metrics[k]);
     stmt(
       `insert into version_totals values (?, ?, ?, ?, 1, ${placeholders(METRIC_COLUMNS.length)})
@@ -200,26 +219,18 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
 
     async deployments(query: DeploymentsQuery): Promise<DeploymentsPage> {
+      // Runs overlapping the range: every day of a run is a day seen, so clipping the runs to the
+      // range gives the exact first and last day seen in it.
       const versions = query.versions;
-      const filtered = inList(versions);
-      const where = `d.period = 'day' and d.period_start between ? and ? ${
-        filtered ? `and exists (select 1 from json_each(d.versions) j where j.value in (${placeholders(versions.length)}))` : ''
-      }`;
-      const params = [query.from, query.to, ...(versions ?? [])];
-      const { n } = stmt(`select count(*) as n from (select d.stack_id from deployment_periods d where ${where} group by d.stack_id)`).get(
-        ...params,
-      ) as { n: number };
-      // Stacks are paged in stack id order; versions are then read for the page's stacks only.
+      const where = `first_day <= ? and last_day >= ? ${inList(versions) ? `and version in (${placeholders(versions.length)})` : ''}`;
+      const params = [query.to, query.from, ...(versions ?? [])];
+      const { n } = stmt(`select count(distinct stack_id) as n from deployment_runs where ${where}`).get(...params) as { n: number };
       const rows = stmt(
-        `select p.stack_id, p.first_seen, p.last_seen,
-           (select json_group_array(distinct j.value) from deployment_periods d2, json_each(d2.versions) j
-            where d2.period = 'day' and d2.stack_id = p.stack_id and d2.period_start between ? and ?
-              ${filtered ? `and j.value in (${placeholders(versions.length)})` : ''}) as versions
-         from (select d.stack_id, min(d.period_start) as first_seen, max(d.period_start) as last_seen
-               from deployment_periods d where ${where}
-               group by d.stack_id order by d.stack_id limit ? offset ?) p
-         order by p.stack_id`,
-      ).all(query.from, query.to, ...(versions ?? []), ...params, query.limit, query.offset) as Row[];
+        `select stack_id, max(min(first_day), ?) as first_seen, min(max(last_day), ?) as last_seen,
+           json_group_array(distinct version) as versions
+         from deployment_runs where ${where}
+         group by stack_id order by stack_id limit ? offset ?`,
+      ).all(query.from, query.to, ...params, query.limit, query.offset) as Row[];
       return {
         total: n,
         deployments: rows.map((r) => ({
@@ -282,6 +293,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
           stmt("delete from deployment_periods where period = 'day' and period_start < ?").run(beforeDay).changes +
           stmt("delete from deployment_periods where period = 'week' and date(period_start, '+7 days') <= ?").run(beforeDay)
             .changes;
+        // Runs keep only their days from the cut-off on (a run's days are all seen, so the cut-off
+        // day itself is one of them).
+        stmt('delete from deployment_runs where last_day < ?').run(beforeDay);
+        stmt('update deployment_runs set first_day = ? where first_day < ?').run(beforeDay, beforeDay);
         return { reports, deploymentRows };
       });
       return run.immediate();
