@@ -7,7 +7,7 @@
 import { reportKeyOf, type ReportKey } from '@lunadefend/config';
 import { FLAG_NO_RECORDED_VALUE, type MetricsRequest, type NumberDataPoint } from '../otlp/model.js';
 import { readIdentity } from './identity.js';
-import type { MetricKeyContext, StreamKeyer } from './stream-key.js';
+import type { MetricKeyContext, StreamKey, StreamKeyer } from './stream-key.js';
 
 export const TEMPORALITY_DELTA = 1;
 export const TEMPORALITY_CUMULATIVE = 2;
@@ -35,7 +35,7 @@ export interface FilteredPoint {
   readonly reportKey: ReportKey;
   readonly temporality: typeof TEMPORALITY_DELTA | typeof TEMPORALITY_CUMULATIVE;
   /** Present for cumulative points only: they are the ones whose history matters. */
-  readonly streamKey: Buffer | undefined;
+  readonly streamKey: StreamKey | undefined;
   readonly startNs: bigint;
   readonly timeNs: bigint;
   readonly value: number;
@@ -92,7 +92,7 @@ export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defau
             continue;
           }
           const cumulative = data.aggregationTemporality === TEMPORALITY_CUMULATIVE;
-          let streamKey: Buffer | undefined;
+          let streamKey: StreamKey | undefined;
           if (cumulative) {
             resourceText ??= keyer.canonicalResource(rm.resourceAttributes);
             scopeText ??= keyer.canonicalScope(sm.scope);

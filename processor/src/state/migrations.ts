@@ -74,6 +74,16 @@ const MIGRATIONS: readonly string[] = [
     body TEXT NOT NULL
   );
   `,
+  // 2: stream rows reach the file as a log, one row per request with the streams it changed,
+  // folded into `streams` now and then (delta/stream-table.ts). Eviction runs on the in-memory
+  // table, so the index on last_seen_ms only cost a second B-tree write per point.
+  `
+  CREATE TABLE stream_log (
+    seq INTEGER PRIMARY KEY,
+    entries BLOB NOT NULL
+  );
+  DROP INDEX streams_last_seen;
+  `,
 ];
 
 export const STATE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -53,13 +53,20 @@ export interface Tables {
     set(key: string, value: string): void;
   };
   readonly streams: {
-    get(key: Buffer): StreamRow | undefined;
-    insert(key: Buffer, row: StreamRow): void;
-    /** Updates the last time, value and sighting of an existing stream. */
-    update(key: Buffer, row: StreamRow): void;
+    /** Every stream row; keys as latin1 strings (privacy/stream-key.ts). */
+    all(): Array<{ key: string; row: StreamRow }>;
+    /** Replaces the whole table with `rows` (stream-log compaction). */
+    replaceAll(rows: Iterable<[string, StreamRow]>): void;
     count(): number;
-    /** Deletes streams last seen before `beforeMs`; returns how many and their latest start time. */
-    evictSeenBefore(beforeMs: number): { evicted: number; maxStartNs: bigint | undefined };
+  };
+  /** Stream rows changed since the last compaction, one blob per request (delta/stream-log.ts). */
+  readonly streamLog: {
+    append(entries: Buffer): void;
+    /** The blobs in the order they were appended. */
+    all(): Buffer[];
+    clear(): void;
+    /** Number of log rows (requests), not of stream entries. */
+    count(): number;
   };
   readonly windows: {
     findGroup(windowStartMs: number, stackId: string, version: string): string | undefined;
@@ -123,25 +130,23 @@ export function createTables(db: Database.Database): Tables {
       set: (key, value) => void sql('INSERT INTO metadata (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value),
     },
     streams: {
-      get: (key) => {
-        const r = bigSql('SELECT start_ns, last_time_ns, last_value, last_seen_ms FROM streams WHERE key = ?').get(key) as Row | undefined;
-        if (r === undefined) return undefined;
-        return { startNs: r.start_ns as bigint, lastTimeNs: r.last_time_ns as bigint, lastValue: Number(r.last_value), lastSeenMs: Number(r.last_seen_ms) };
+      all: () =>
+        (bigSql('SELECT key, start_ns, last_time_ns, last_value, last_seen_ms FROM streams').all() as Row[]).map((r) => ({
+          key: (r.key as Buffer).toString('latin1'),
+          row: { startNs: r.start_ns as bigint, lastTimeNs: r.last_time_ns as bigint, lastValue: Number(r.last_value), lastSeenMs: Number(r.last_seen_ms) },
+        })),
+      replaceAll: (rows) => {
+        sql('DELETE FROM streams').run();
+        const insert = sql('INSERT INTO streams (key, start_ns, last_time_ns, last_value, last_seen_ms) VALUES (?, ?, ?, ?, ?)');
+        for (const [key, row] of rows) insert.run(Buffer.from(key, 'latin1'), row.startNs, row.lastTimeNs, row.lastValue, row.lastSeenMs);
       },
-      insert: (key, row) =>
-        void sql('INSERT INTO streams (key, start_ns, last_time_ns, last_value, last_seen_ms) VALUES (?, ?, ?, ?, ?)').run(
-          key, row.startNs, row.lastTimeNs, row.lastValue, row.lastSeenMs,
-        ),
-      update: (key, row) =>
-        void sql('UPDATE streams SET last_time_ns = ?, last_value = ?, last_seen_ms = ? WHERE key = ?').run(row.lastTimeNs, row.lastValue, row.lastSeenMs, key),
       count: count('streams'),
-      evictSeenBefore: (beforeMs) => {
-        const r = bigSql('SELECT count(*) AS n, max(start_ns) AS m FROM streams WHERE last_seen_ms < ?').get(beforeMs) as Row;
-        const evicted = Number(r.n);
-        if (evicted === 0) return { evicted: 0, maxStartNs: undefined };
-        sql('DELETE FROM streams WHERE last_seen_ms < ?').run(beforeMs);
-        return { evicted, maxStartNs: r.m as bigint };
-      },
+    },
+    streamLog: {
+      append: (entries) => void sql('INSERT INTO stream_log (entries) VALUES (?)').run(entries),
+      all: () => (sql('SELECT entries FROM stream_log ORDER BY seq').all() as Row[]).map((r) => r.entries as Buffer),
+      clear: () => void sql('DELETE FROM stream_log').run(),
+      count: count('stream_log'),
     },
     windows: {
       findGroup: (windowStartMs, stackId, version) =>
