@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseDuration } from '@lunadefend/config';
 import { writeCollectorConfig } from './support/collector-config.js';
 import { E2E_WINDOW } from './support/counting-run.js';
 import { startCountingProxy, type CountingProxy } from './support/counting-proxy.js';
@@ -41,14 +42,14 @@ describe('tokenizer with telemetry off → collector → receiver', () => {
       const proxy = await startCountingProxy(collector.otlpUrl);
       proxies.push(proxy);
       const stackId = randomUUID();
-      const tokenizer = await startTokenizer({ otlpEndpoint: proxy.url, stackId, version: '2.0.0', exportIntervalMs: 300, env });
+      const tokenizer = await startTokenizer({ otlpEndpoint: proxy.url, stackId, version: '2.0.0', env });
       return { proxy, stackId, tokenizer, client: createTokenizerClient(tokenizer.url) };
     };
     const on = await start({});
     const off = await start({ LUNADEFEND_TELEMETRY: 'off' });
     const doNotTrack = await start({ DO_NOT_TRACK: '1' });
 
-    await Promise.all([on, off, doNotTrack].map(({ client }) => operationRounds(client, 2, 300)));
+    await Promise.all([on, off, doNotTrack].map(({ client }) => operationRounds(client, 2, parseDuration(E2E_WINDOW)!)));
     // Several export intervals pass with counts to send: the control keeps exporting through them.
     const sentBefore = on.proxy.requests();
     await waitUntil('three more exports from the tokenizer with telemetry on', () => on.proxy.requests() >= sentBefore + 3, { timeoutMs: 20_000 });

@@ -5,7 +5,7 @@
 // holds, for the test to compare with what was performed.
 
 import { randomUUID } from 'node:crypto';
-import type { ReportMetrics } from '@lunadefend/config';
+import { parseDuration, type ReportMetrics } from '@lunadefend/config';
 import { writeCollectorConfig } from './collector-config.js';
 import { startCollector, startReceiver, startTokenizer, type ReceiverDatabase } from './pipeline.js';
 import { receiverTotals } from './receiver-stats.js';
@@ -43,7 +43,7 @@ export async function countingRun(dir: string, database: ReceiverDatabase, optio
   const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId, version, exportIntervalMs: options.exportIntervalMs });
 
   const client = createTokenizerClient(tokenizer.url);
-  await operationRounds(client, 4, 700);
+  await operationRounds(client, 3, parseDuration(E2E_WINDOW)!);
   const tokenizerExitCode = await tokenizer.service.stop('SIGTERM');
   await awaitCollectorDrained(stateDirectory);
 

@@ -79,7 +79,11 @@ export interface TokenizerOptions {
   readonly otlpEndpoint: string;
   readonly stackId: string;
   readonly version: string;
-  /** OTEL_METRIC_EXPORT_INTERVAL in ms (default 500). */
+  /**
+   * OTEL_METRIC_EXPORT_INTERVAL in ms (default 1000). The SDK also caps each export's timeout at
+   * the interval, and the final export at shutdown has no successor to carry what it loses: a
+   * shorter interval risks that export timing out while a loaded machine fsyncs the collector's state.
+   */
   readonly exportIntervalMs?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -96,7 +100,7 @@ export async function startTokenizer(options: TokenizerOptions): Promise<Running
     env: {
       PORT: '0',
       OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint,
-      OTEL_METRIC_EXPORT_INTERVAL: String(options.exportIntervalMs ?? 500),
+      OTEL_METRIC_EXPORT_INTERVAL: String(options.exportIntervalMs ?? 1000),
       LUNADEFEND_STACK_ID: options.stackId,
       LUNADEFEND_SERVICE_VERSION: options.version,
       ...options.env,

@@ -24,10 +24,13 @@ export async function operationRound(client: TokenizerClient, round: number): Pr
   if (round === 1) await client.createGrant(`tok_unknown_grant_${round}`);
 }
 
-/** Runs `rounds` rounds with a pause between them, so the operations spread over several windows. */
-export async function operationRounds(client: TokenizerClient, rounds: number, pauseMs: number): Promise<void> {
+/**
+ * Runs `rounds` rounds, each in a window of its own (it waits for the next window boundary between
+ * rounds), so the counts are spread over several windows and so over several reports.
+ */
+export async function operationRounds(client: TokenizerClient, rounds: number, windowMs: number): Promise<void> {
   for (let round = 0; round < rounds; round++) {
-    if (round > 0) await sleep(pauseMs);
+    if (round > 0) await sleep(windowMs - (Date.now() % windowMs) + 50);
     await operationRound(client, round);
   }
 }
