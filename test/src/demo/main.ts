@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCollectorConfigFile, parseHostPort, type ReportMetrics } from '@lunadefend/config';
-import { ENTRY_POINTS, REPO_ROOT, killAllServicesNow, listeningPort, spawnService, type ServiceProcess } from '../support/process.js';
+import { ENTRY_POINTS, REPO_ROOT, listeningPort, spawnService, type ServiceProcess } from '../support/process.js';
 import { receiverReportCounts, receiverTotals, utcDay } from '../support/receiver-stats.js';
 import { unavailablePorts, type PortNeed } from './ports.js';
 import { formatMetrics, printChildLine, say, subtractMetrics } from './output.js';
@@ -105,8 +105,6 @@ async function printSummary(): Promise<void> {
 async function main(): Promise<void> {
   process.chdir(REPO_ROOT);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(`${signal} received`, 0));
-  // Last resort if the demo itself dies abruptly: no child outlives it.
-  process.on('exit', killAllServicesNow);
 
   say('LunaDefend Metrics: local demo (receiver + collector sidecar + example tokenizer + traffic)');
   say(`The report window is shortened to ${WINDOW} (LUNADEFEND_WINDOW=${WINDOW}; production uses 24h) and the send jitter to ${SEND_JITTER}`);

@@ -58,9 +58,15 @@ export interface SpawnOptions {
 }
 
 const live = new Set<ServiceProcess>();
+let exitHookInstalled = false;
 
 /** Spawns `node <entry> ...args` from the repository root with a clean telemetry environment. */
 export function spawnService(options: SpawnOptions): ServiceProcess {
+  if (!exitHookInstalled) {
+    // However this process ends (a test worker torn down, the demo failing), no child outlives it.
+    process.once('exit', killAllServicesNow);
+    exitHookInstalled = true;
+  }
   const child = spawn(process.execPath, [options.entry, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
