@@ -44,6 +44,7 @@ export function createStreamKeyer(secret: Buffer): StreamKeyer {
   // prefix of the metric context that used it last, so a context's points copy it only once.
   let scratch = Buffer.allocUnsafe(4096);
   let holder: Buffer | undefined;
+  let views: Buffer[] = [];
   return {
     canonicalResource: (attributes) => canonicalAttributes(attributes),
     canonicalScope: (scope) => `${JSON.stringify(scope.name)}\u0001${JSON.stringify(scope.version)}\u0001${canonicalAttributes(scope.attributes)}`,
@@ -55,14 +56,21 @@ export function createStreamKeyer(secret: Buffer): StreamKeyer {
           // Three bytes of UTF-8 per UTF-16 unit at most.
           if (scratch.length < prefix.length + point.length * 3) {
             scratch = Buffer.allocUnsafe(2 * (prefix.length + point.length * 3));
+            views = [];
             holder = undefined;
           }
           if (holder !== prefix) {
             prefix.copy(scratch, 0);
             holder = prefix;
           }
-          const written = scratch.write(point, prefix.length, 'utf8');
-          return sha256Latin1(scratch.subarray(0, prefix.length + written)).slice(0, STREAM_KEY_BYTES);
+          const length = prefix.length + scratch.write(point, prefix.length, 'utf8');
+          // Views of the scratch buffer by length, so that a point allocates no Buffer object.
+          let view = views[length];
+          if (view === undefined) {
+            view = scratch.subarray(0, length);
+            views[length] = view;
+          }
+          return sha256Latin1(view).slice(0, STREAM_KEY_BYTES);
         },
       };
     },

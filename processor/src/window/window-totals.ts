@@ -9,6 +9,12 @@ import type { StateStore } from '../state/state-store.js';
 import type { DeltaPoint } from '../delta/to-delta.js';
 import { windowOf } from './utc-window.js';
 
+interface Group {
+  readonly stackId: string;
+  readonly version: string;
+  readonly byKey: Map<string, number>;
+}
+
 export interface WindowTotals {
   /** Must be called inside a store transaction. */
   add(store: StateStore, deltas: readonly DeltaPoint[], receivedAtMs: number): void;
@@ -21,13 +27,17 @@ export function createWindowTotals(options: { readonly windowMs: number; readonl
       if (deltas.length === 0) return;
       const { startMs } = windowOf(receivedAtMs, options.windowMs);
       // Sum in memory first: one row write per (group, key) per request, not one per point.
-      const sums = new Map<string, { stackId: string; version: string; byKey: Map<string, number> }>();
+      const sums = new Map<string, Group>();
+      let group: Group | undefined;
       for (const { point, delta } of deltas) {
-        const groupKey = `${point.stackId}\u0000${point.version}`;
-        let group = sums.get(groupKey);
-        if (group === undefined) {
-          group = { stackId: point.stackId, version: point.version, byKey: new Map() };
-          sums.set(groupKey, group);
+        // Points of one resource come together and share its group: look it up only on a change.
+        if (group === undefined || group.stackId !== point.stackId || group.version !== point.version) {
+          const groupKey = `${point.stackId}\u0000${point.version}`;
+          group = sums.get(groupKey);
+          if (group === undefined) {
+            group = { stackId: point.stackId, version: point.version, byKey: new Map() };
+            sums.set(groupKey, group);
+          }
         }
         group.byKey.set(point.reportKey, (group.byKey.get(point.reportKey) ?? 0) + delta);
       }
