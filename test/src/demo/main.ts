@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCollectorConfigFile, parseHostPort, type ReportMetrics } from '@lunadefend/config';
+import { decideTelemetryMode, loadCollectorConfigFile, parseHostPort, type ReportMetrics } from '@lunadefend/config';
 import { ENTRY_POINTS, REPO_ROOT, listeningPort, spawnService, type ServiceProcess } from '../support/process.js';
 import { receiverReportCounts, receiverTotals, utcDay } from '../support/receiver-stats.js';
 import { unavailablePorts, type PortNeed } from './ports.js';
@@ -47,7 +47,11 @@ const collectorEnv: NodeJS.ProcessEnv = {
   LUNADEFEND_METRICS_ENDPOINT: `${receiverUrl}/v1/reports`,
   LUNADEFEND_STATE_DIR: STATE_DIR,
 };
-const commandEnv = Object.entries(collectorEnv).filter(([name]) => name !== 'LUNADEFEND_OTLP_ENDPOINT').map(([name, value]) => `${name}=${value}`).join(' ');
+/** The settings `preview` and `status` need to read this demo's collector the way it runs. */
+const commandEnv = Object.entries({ ...collectorEnv, ...optOut })
+  .filter(([name]) => name !== 'LUNADEFEND_OTLP_ENDPOINT')
+  .map(([name, value]) => `${name}=${value ?? ''}`)
+  .join(' ');
 
 let traffic: TrafficGenerator | undefined;
 let summaryTimer: NodeJS.Timeout | undefined;
@@ -159,7 +163,11 @@ async function main(): Promise<void> {
   say('  what the collector is doing (mode, outbox, last send):');
   say(`    ${commandEnv} node ${ENTRY_POINTS.collector} status --config ${CONFIG_FILE}`);
   say(`  logs         ${LOG_DIR}/{receiver,collector,tokenizer}.log`);
-  say(`Reports arrive within two ${WINDOW} windows. Every ${SUMMARY_EVERY_MS / 1000}s a summary compares the requests sent to the`);
+  const mode = decideTelemetryMode(optOut).mode;
+  if (mode === 'off') say('Telemetry is off: the tokenizer works as usual, sends nothing, and the receiver gets no report.');
+  else if (mode === 'local') say('Telemetry is local: the collector keeps its reports in its ledger (see preview and status) and sends none.');
+  else say(`Reports arrive within two ${WINDOW} windows.`);
+  say(`Every ${SUMMARY_EVERY_MS / 1000}s a summary compares the requests sent to the`);
   say('tokenizer with what reached the receiver since the demo started (ok/failed per operation; the first report may');
   say('also carry the window a previous session left open in ./data/collector). Ctrl-C stops everything.');
   say('');
