@@ -167,9 +167,8 @@ async function main(): Promise<void> {
   if (mode === 'off') say('Telemetry is off: the tokenizer works as usual, sends nothing, and the receiver gets no report.');
   else if (mode === 'local') say('Telemetry is local: the collector keeps its reports in its ledger (see preview and status) and sends none.');
   else say(`Reports arrive within two ${WINDOW} windows.`);
-  say(`Every ${SUMMARY_EVERY_MS / 1000}s a summary compares the requests sent to the`);
-  say('tokenizer with what reached the receiver since the demo started (ok/failed per operation; the first report may');
-  say('also carry the window a previous session left open in ./data/collector). Ctrl-C stops everything.');
+  say(`Every ${SUMMARY_EVERY_MS / 1000}s: requests sent to the tokenizer vs what reached the receiver since the demo started,`);
+  say('as ok/failed per operation (the first report may carry a window a previous session left open). Ctrl-C stops everything.');
   say('');
 
   traffic = createTrafficGenerator(tokenizerUrl, REQUESTS_PER_SECOND);
