@@ -42,7 +42,7 @@ describe('tokenizer → collector → receiver on SQLite', () => {
   // started, and a start time that says so (a first point whose start time equals its timestamp
   // would be taken for a stream of unknown start, i.e. a baseline, and lost).
   it('counts the operations made before the tokenizer\'s first export', async () => {
-    // A long export interval puts the first rounds of operations before the first export, for certain.
+    // A 3 s export interval puts the first round of operations before the first export, for certain.
     const run = await countingRun(dir, { kind: 'sqlite', path: join(dir, 'receiver.db') }, { exportIntervalMs: 3_000 });
     expect(run.unanswered).toBe(0);
     expect(run.tokenizerExitCode).toBe(0);

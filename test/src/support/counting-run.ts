@@ -5,6 +5,7 @@
 // holds, for the test to compare with what was performed.
 
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { parseDuration, type ReportMetrics } from '@lunadefend/config';
 import { writeCollectorConfig } from './collector-config.js';
 import { startCollector, startReceiver, startTokenizer, type ReceiverDatabase } from './pipeline.js';
@@ -29,7 +30,7 @@ export interface CountingRun {
 }
 
 export interface CountingRunOptions {
-  /** The tokenizer's OTEL_METRIC_EXPORT_INTERVAL (default 500 ms). */
+  /** The tokenizer's OTEL_METRIC_EXPORT_INTERVAL (default: startTokenizer's). */
   readonly exportIntervalMs?: number;
 }
 
@@ -37,7 +38,7 @@ export async function countingRun(dir: string, database: ReceiverDatabase, optio
   const stackId = randomUUID();
   const version = '1.4.2';
   const receiver = await startReceiver({ database, window: E2E_WINDOW });
-  const stateDirectory = `${dir}/collector-state`;
+  const stateDirectory = join(dir, 'collector-state');
   const configPath = writeCollectorConfig(dir, { endpoint: receiver.reportsUrl, stateDirectory, window: E2E_WINDOW });
   const collector = await startCollector(configPath);
   const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId, version, exportIntervalMs: options.exportIntervalMs });
