@@ -102,6 +102,24 @@ describe('startMetrics exporting to a real OTLP/HTTP endpoint', () => {
     }
   });
 
+  it('reuses one kept-alive connection without piling listeners on it', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => { warnings.push(warning); };
+    process.on('warning', onWarning);
+    try {
+      const metrics = start({}, { stackId: STACK_ID });
+      for (let i = 0; i < 15; i++) {
+        metrics.add('lunadefend.tokenize.success');
+        await metrics.flush();
+      }
+      for (let i = 0; i < 15; i++) expect(totalsOf((await capture.nextRequest(i)).body)['lunadefend.tokenize.success']).toBe(i + 1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('takes the stack id from LUNADEFEND_STACK_ID, and omits it when neither is set', async () => {
     const fromEnv = start({ LUNADEFEND_STACK_ID: STACK_ID });
     await fromEnv.flush();

@@ -18,8 +18,11 @@ export function unrefSockets<T extends http.Agent>(agent: T): T {
   };
   // Node re-refs a kept-alive socket when a request reuses it; an export in flight must not
   // hold the process open either.
+  // Node's own reuseSocket also detaches the idle socket's error listener; calling it first keeps
+  // that, so listeners do not pile up on a long-lived connection.
+  const reuse = agent.reuseSocket.bind(agent);
   agent.reuseSocket = (socket, request) => {
-    (request as { reusedSocket?: boolean }).reusedSocket = true;
+    reuse(socket, request);
     (socket as { unref?: () => void }).unref?.();
   };
   return agent;
