@@ -59,7 +59,6 @@ export function createAggregatingConsumer(options: AggregatingConsumerOptions): 
           return { accepted: delta.deltas.length, rejected: filtered.rejected, dropped: filtered.dropped, evicted: delta.evicted };
         }),
       );
-      options.toDelta.commit();
     } catch (error) {
       options.toDelta.rollback();
       const reason = error instanceof CollectorError ? error.code : 'STATE_UNAVAILABLE';

@@ -31,7 +31,6 @@ describe('to-delta stream cache', () => {
           if (fail) throw new Error('disk full');
           return r;
         });
-        toDelta.commit();
         return result.deltas[0]?.delta;
       } catch {
         toDelta.rollback();
@@ -51,7 +50,6 @@ describe('to-delta stream cache', () => {
     const toDelta = createToDelta({ maxStreams: 1, streamStalenessMs: 1000 });
     const run = (p: FilteredPoint, nowMs: number) => {
       const r = s.transaction(() => toDelta.apply(s, EPOCH, [p], nowMs));
-      toDelta.commit();
       return r;
     };
     expect(run(cumulative(1, 5, 3_000n), 0).deltas[0]?.delta).toBe(5);

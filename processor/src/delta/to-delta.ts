@@ -31,9 +31,10 @@ export interface ToDeltaOptions {
 export interface ToDelta {
   /** Must be called inside a store transaction. `epochNs` is the state file's epoch. */
   apply(store: StateStore, epochNs: bigint, points: readonly FilteredPoint[], nowMs: number): ToDeltaResult;
-  /** The transaction that ran apply() committed. */
-  commit(): void;
-  /** The transaction failed: forget what it wrote (the stream table is loaded again). */
+  /**
+   * The transaction that ran apply() failed: forget what it wrote (the stream table is loaded
+   * again). Nothing needs doing on success: memory already holds what the transaction wrote.
+   */
   rollback(): void;
 }
 
@@ -81,9 +82,6 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
       }
       streams.flush(store);
       return { deltas, rejected, dropped, evicted };
-    },
-    commit() {
-      // Memory already holds what the transaction wrote.
     },
     rollback() {
       // The state file may have been closed and reopened: nothing in memory is trusted any more.
