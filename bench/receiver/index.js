@@ -22,10 +22,15 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { REPORT_KEYS, formatUtcTimestamp, zeroMetrics, DAY_MS } from '@lunadefend/config';
 import { createPostgresStorage } from '@lunadefend/receiver';
+import { benchDeploymentsPostgres, benchDeploymentsSqlite } from './deployments.js';
 
 const SERVER = fileURLToPath(new URL('./server.js', import.meta.url));
 const ADMIN_URL = process.env.LUNADEFEND_BENCH_DATABASE_URL || process.env.LUNADEFEND_TEST_DATABASE_URL;
 const FLEET = Number(process.env.FLEET ?? 100_000);
+/** Days of per-deployment history for the deployments list (section 3c/3d). */
+const DEPLOYMENT_DAYS = Number(process.env.BENCH_DEPLOYMENT_DAYS ?? 90);
+/** Share of deployment-days without a report in that history, in percent. */
+const MISSING_PERCENT = Number(process.env.BENCH_MISSING_DAYS_PERCENT ?? 5);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 const ROUNDS = 3;
 const WARMUP_MS = 1500;
@@ -302,11 +307,6 @@ async function main() {
     await client.query(`
       insert into period_totals select 'week', period_start - 7 * n, active_deployments, reports
       from period_totals cross join generate_series(1, 52) n where period = 'week'`);
-    // Per-deployment rows: the real day's 100k rows copied to the 29 days before it (one month).
-    const month = 30;
-    await client.query(`
-      insert into deployment_periods select 'day', period_start - n, stack_id, versions
-      from deployment_periods cross join generate_series(1, ${month - 1}) n where period = 'day'`);
     await client.query('analyze');
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const counts = (await client.query(`
@@ -314,6 +314,12 @@ async function main() {
              (select count(*) from deployment_periods) as deployment_rows, (select count(*) from reports) as raw_reports,
              pg_size_pretty(pg_database_size(current_database())) as size`)).rows[0];
     console.log(`seeded in ${fmt(seedSeconds)} s: ${counts.version_rows} version rows, ${counts.period_rows} period rows, ${counts.deployment_rows} per-deployment day/week rows, ${counts.raw_reports} raw reports; database ${counts.size}`);
+
+    // Per-deployment history of DEPLOYMENT_DAYS days, and the deployments list before and after
+    // the runs, on PostgreSQL and on SQLite (see ./deployments.js).
+    await benchDeploymentsPostgres({ client, storage, yesterday, days: DEPLOYMENT_DAYS, missingPercent: MISSING_PERCENT, fleet: FLEET, fmt });
+    await benchDeploymentsSqlite({ yesterday, days: DEPLOYMENT_DAYS, missingPercent: MISSING_PERCENT, fleet: FLEET, fmt });
+    const month = 30;
 
     const yearFrom = formatUtcTimestamp(YESTERDAY_MS - 364 * DAY_MS).slice(0, 10);
     const monthFrom = formatUtcTimestamp(YESTERDAY_MS - (month - 1) * DAY_MS).slice(0, 10);
@@ -324,6 +330,7 @@ async function main() {
       await timeQuery('dailyStats for one version, 1 day', () => storage.dailyStats({ from: yesterday, to: yesterday, versions: ['1.3.0'] })),
       await timeQuery(`dailyStats for one version, ${month} days`, () => storage.dailyStats({ from: monthFrom, to: yesterday, versions: ['1.3.0'] })),
       await timeQuery(`deployments page (100), ${month} days`, () => storage.deployments({ from: monthFrom, to: yesterday, limit: 100, offset: 0 })),
+      await timeQuery('deployments page (100), 365 days', () => storage.deployments({ from: yearFrom, to: yesterday, limit: 100, offset: 0 })),
       await timeQuery('without rollups: one day from 100k raw reports', () =>
         client.query(`
           select version, count(distinct stack_id), sum(tokenize_success), sum(tokenize_failure), sum(detokenize_success),
@@ -333,6 +340,7 @@ async function main() {
           (await client.query('select count(distinct stack_id) from reports where day = $1 and flag_reason is null', [yesterday])).rows,
         ])),
     ];
+    console.log(`\nStats queries on the year of aggregates (median of 5):`);
     console.log('| query | ms |');
     console.log('| --- | ---: |');
     for (const t of timings) console.log(`| ${t.label} | ${fmt(t.ms, 1)} |`);

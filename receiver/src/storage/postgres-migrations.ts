@@ -1,7 +1,8 @@
 // Versioned schema of the PostgreSQL store. A released migration never changes. Ingest is one
 // function call per batch of reports (one round trip, one transaction, one commit): it serialises
-// the reports of one (stack id, window) with an advisory lock, so the per-window bound holds across
-// any number of replicas, and relies on the primary key of report_id for idempotency.
+// the reports of one stack id (of one (stack id, window) before version 4) with an advisory lock, so
+// the per-window bound holds across any number of replicas, and relies on the primary key of
+// report_id for idempotency.
 
 import type { Migration } from './sqlite-migrations.js';
 

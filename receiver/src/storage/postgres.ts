@@ -1,5 +1,5 @@
 // The PostgreSQL store for production: any number of stateless receiver replicas share one
-// database. Ingest is one call of the lunadefend_ingest() function (one round trip, one
+// database. Ingest is one call of the lunadefend_ingest_batch() function (one round trip, one
 // transaction); report_id is the primary key, so a report is stored once however many replicas
 // receive it at the same moment.
 
@@ -176,24 +176,31 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
     async deployments(q: DeploymentsQuery): Promise<DeploymentsPage> {
       // Runs overlapping the range: every day of a run is a day seen, so clipping the runs to the
-      // range gives the exact first and last day seen in it. Stacks come in primary-key order.
+      // range gives the exact first and last day seen in it. The page's stacks are found first (in
+      // primary-key order, or hashed for a deep offset), then only their runs are aggregated.
       const filtered = hasVersions(q.versions);
-      const where = `first_day <= $2 and last_day >= $1 ${filtered ? 'and version = any($3)' : ''}`;
+      const where = (r: string): string =>
+        `${r}.first_day <= $2 and ${r}.last_day >= $1 ${filtered ? `and ${r}.version = any($3)` : ''}`;
       const params: unknown[] = filtered ? [q.from, q.to, q.versions] : [q.from, q.to];
       const [count, rows] = await Promise.all([
-        query(`select count(distinct stack_id) as n from deployment_runs where ${where}`, params),
+        // A hashed group-by: count(distinct) would sort every run of the range.
+        query(`select count(*) as n from (select d.stack_id from deployment_runs d where ${where('d')} group by d.stack_id) s`, params),
         query(
-          `select stack_id::text as stack_id, ${DAY('greatest(min(first_day), $1::date)')} as first_seen,
-             ${DAY('least(max(last_day), $2::date)')} as last_seen, array_agg(distinct version order by version) as versions
-           from deployment_runs where ${where}
-           group by stack_id order by stack_id limit $${params.length + 1} offset $${params.length + 2}`,
+          `with page as (
+             select d.stack_id from deployment_runs d where ${where('d')}
+             group by d.stack_id order by d.stack_id limit $${params.length + 1} offset $${params.length + 2})
+           select r.stack_id::text as stack, ${DAY('greatest(min(r.first_day), $1::date)')} as first_seen,
+             ${DAY('least(max(r.last_day), $2::date)')} as last_seen, array_agg(distinct r.version) as versions
+           from page p join deployment_runs r on r.stack_id = p.stack_id
+           where ${where('r')}
+           group by r.stack_id order by r.stack_id`,
           [...params, q.limit, q.offset],
         ),
       ]);
       return {
         total: Number(count[0]?.n ?? 0),
         deployments: rows.map((r) => ({
-          stackId: String(r.stack_id),
+          stackId: String(r.stack),
           versions: (r.versions as string[]).slice().sort(),
           firstSeen: String(r.first_seen),
           lastSeen: String(r.last_seen),

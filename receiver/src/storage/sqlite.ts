@@ -221,16 +221,22 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async deployments(query: DeploymentsQuery): Promise<DeploymentsPage> {
       // Runs overlapping the range: every day of a run is a day seen, so clipping the runs to the
       // range gives the exact first and last day seen in it.
+      // The page's stacks are found first, then only their runs are aggregated.
       const versions = query.versions;
-      const where = `first_day <= ? and last_day >= ? ${inList(versions) ? `and version in (${placeholders(versions.length)})` : ''}`;
+      const where = (r: string): string =>
+        `${r}.first_day <= ? and ${r}.last_day >= ? ${inList(versions) ? `and ${r}.version in (${placeholders(versions.length)})` : ''}`;
       const params = [query.to, query.from, ...(versions ?? [])];
-      const { n } = stmt(`select count(distinct stack_id) as n from deployment_runs where ${where}`).get(...params) as { n: number };
+      const { n } = stmt(`select count(distinct d.stack_id) as n from deployment_runs d where ${where('d')}`).get(...params) as { n: number };
       const rows = stmt(
-        `select stack_id, max(min(first_day), ?) as first_seen, min(max(last_day), ?) as last_seen,
-           json_group_array(distinct version) as versions
-         from deployment_runs where ${where}
-         group by stack_id order by stack_id limit ? offset ?`,
-      ).all(query.from, query.to, ...params, query.limit, query.offset) as Row[];
+        `with page as (
+           select d.stack_id from deployment_runs d where ${where('d')}
+           group by d.stack_id order by d.stack_id limit ? offset ?)
+         select r.stack_id, max(min(r.first_day), ?) as first_seen, min(max(r.last_day), ?) as last_seen,
+           json_group_array(distinct r.version) as versions
+         from page p join deployment_runs r on r.stack_id = p.stack_id
+         where ${where('r')}
+         group by r.stack_id order by r.stack_id`,
+      ).all(...params, query.limit, query.offset, query.from, query.to, ...params) as Row[];
       return {
         total: n,
         deployments: rows.map((r) => ({
