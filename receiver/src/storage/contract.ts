@@ -264,6 +264,21 @@ export function describeStorageContract(name: string, target: () => ContractTarg
       expect(stats.map((d) => d.deploymentsByVersion)).toEqual([{ '1.4.2': 1, '1.5.0': 1 }, { '1.4.2': 1 }]);
     });
 
+    it('keeps the per-window bound for concurrent reports of one stack id', async () => {
+      const storage = await fresh();
+      const stack = randomUUID();
+      const reports = Array.from({ length: 12 }, (_, i) => makeReport({ stack_id: stack, version: `1.${i}.0` }));
+      const outcomes = await Promise.all(reports.map((report) => storage.insertReport(report, insertOptions())));
+      expect(outcomes.filter((o) => o.status === 'accepted')).toHaveLength(4);
+      expect(outcomes.filter((o) => o.status === 'window-limit')).toHaveLength(8);
+      const [day] = await storage.dailyStats({ from: '2026-03-02', to: '2026-03-02' });
+      expect(day?.activeDeployments).toBe(1);
+      expect(Object.values(day?.deploymentsByVersion ?? {}).reduce((a, b) => a + b, 0)).toBe(4);
+      const listed = await storage.deployments({ from: '2026-03-02', to: '2026-03-02', limit: 10, offset: 0 });
+      expect(listed.total).toBe(1);
+      expect(listed.deployments[0]?.versions).toHaveLength(4);
+    });
+
     describe('on a seeded dataset', () => {
       let storage: Storage;
       const seeded = seedReports();
