@@ -53,4 +53,17 @@ describe('stream key', () => {
       .subarray(0, 16);
     expect(Buffer.from(key(resource, attrs, 1_700_000_000_000_000_000n), 'latin1')).toEqual(expected);
   });
+
+  it('quotes attribute keys and string values exactly as JSON does, whatever they contain', () => {
+    const texts = ['plain', 'a"b', 'a\\b', 'line\nbreak', '\u0000', '\u007f', 'ä', '😀', '\ud800', '', '\u2028'];
+    for (const text of texts) {
+      const expected = createHash('sha256')
+        .update(Buffer.alloc(32, 1))
+        .update('{}\u0002').update(scope).update('\u0002').update(JSON.stringify('m')).update('\u0002')
+        .update(`{${JSON.stringify(text)}:s${JSON.stringify(text)}}`).update('\u0002').update('1')
+        .digest()
+        .subarray(0, 16);
+      expect(Buffer.from(key([], [str(text, text)], 1n), 'latin1')).toEqual(expected);
+    }
+  });
 });

@@ -91,7 +91,7 @@ export function canonicalAttributes(attributes: readonly KeyValue[]): string {
   let out = '{';
   for (let i = 0; i < n; i++) {
     const kv = sorted[i] as KeyValue;
-    out += `${i === 0 ? '' : ','}${JSON.stringify(kv.key)}:${canonicalValue(kv.value)}`;
+    out += `${i === 0 ? '' : ','}${quote(kv.key)}:${canonicalValue(kv.value)}`;
   }
   return `${out}}`;
 }
@@ -99,7 +99,7 @@ export function canonicalAttributes(attributes: readonly KeyValue[]): string {
 function canonicalValue(value: AnyValue): string {
   switch (value.kind) {
     case 'string':
-      return `s${JSON.stringify(value.value)}`;
+      return `s${quote(value.value)}`;
     case 'bool':
       return value.value ? 'bT' : 'bF';
     case 'int':
@@ -115,4 +115,16 @@ function canonicalValue(value: AnyValue): string {
     case 'empty':
       return 'e';
   }
+}
+
+/**
+ * JSON.stringify(text), without its cost for the common case: printable ASCII other than `"` and
+ * `\\` needs no escaping, so the result is the text in quotes; anything else goes to JSON.stringify.
+ */
+function quote(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
