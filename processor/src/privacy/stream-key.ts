@@ -119,7 +119,7 @@ function canonicalValue(value: AnyValue): string {
 
 /**
  * JSON.stringify(text), without its cost for the common case: printable ASCII other than `"` and
- * `\\` needs no escaping, so the result is the text in quotes; anything else goes to JSON.stringify.
+ * `\` needs no escaping, so the result is the text in quotes; anything else goes to JSON.stringify.
  */
 function quote(text: string): string {
   for (let i = 0; i < text.length; i++) {
