@@ -38,7 +38,8 @@ describe.skipIf(!postgres.available)('tokenizer → collector → receiver on Po
     for (const key of REPORT_KEYS) expect(run.performed[key], key).toBeGreaterThan(0);
     expect(run.statsTotals).toEqual(run.performed);
 
-    expect(run.stored.length).toBeGreaterThan(1);
+    // Points belong to the window in which the collector received them (see the SQLite test).
+    expect(run.stored.length).toBeGreaterThanOrEqual(1);
     expect(sumMetrics(run.stored)).toEqual(run.performed);
     expect(new Set(run.stored.map((r) => r.stackId))).toEqual(new Set([run.stackId]));
     expect(run.ledger.map((e) => e.reportId).sort()).toEqual(run.stored.map((r) => r.reportId).sort());

@@ -29,7 +29,9 @@ describe('tokenizer → collector → receiver on SQLite', () => {
     for (const key of REPORT_KEYS) expect(run.performed[key], key).toBeGreaterThan(0);
     expect(run.statsTotals).toEqual(run.performed);
 
-    expect(run.stored.length).toBeGreaterThan(1); // the operations spanned several windows
+    // The operations ran in three windows, but points belong to the window in which the collector
+    // received them, so on a loaded machine late exports may share one: at least one report.
+    expect(run.stored.length).toBeGreaterThanOrEqual(1);
     expect(sumMetrics(run.stored)).toEqual(run.performed);
     expect(new Set(run.stored.map((r) => r.stackId))).toEqual(new Set([run.stackId]));
     expect(new Set(run.stored.map((r) => r.version))).toEqual(new Set([run.version]));
