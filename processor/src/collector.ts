@@ -9,10 +9,11 @@ import { CollectorError } from './errors.js';
 import type { ExportSummary } from './export/report-exporter.js';
 import { buildPipeline } from './pipeline.js';
 import { normalizeStackId } from './privacy/identity.js';
+import { clearFaultNote, writeFaultNote } from './state/fault-note.js';
 import { createStateHandle, type StateHandle } from './state/state-handle.js';
 import { META } from './state/state-identity.js';
 import type { StateStore } from './state/state-store.js';
-import { createHealthEndpoint, createMetricsEndpoint } from './telemetry/own-endpoints.js';
+import { createHealthEndpoint, createMetricsEndpoint, type HealthVerdict } from './telemetry/own-endpoints.js';
 import { createOwnMetrics, type OwnMetrics } from './telemetry/own-metrics.js';
 
 export interface CollectorOptions {
@@ -70,10 +71,31 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
     outboxDepth: () => tryRead(state, (s) => s.outbox.count()),
     deadLetters: () => tryRead(state, (s) => s.deadLetters.count()),
     stateWritable: () => state?.writable() ?? true,
+    clockSkewMs: () => pipeline.exporter?.clockSkew.skewMs(),
+    exportWedged: () => pipeline.exporter?.wedged() !== undefined,
   });
+  const directory = config.extensions.file_storage.directory;
+  let noted: string | undefined;
+  /** Health, and the fault note `status` reads when it changes. */
+  const checkHealth = (): HealthVerdict => {
+    if (state === undefined) return { healthy: true, state: 'none' };
+    const writable = state.probe();
+    const wedged = pipeline.exporter?.wedged();
+    let verdict: HealthVerdict = { healthy: true, state: 'writable' };
+    if (!writable) verdict = { healthy: false, state: 'unwritable', reason: 'STATE_UNAVAILABLE: the state file cannot be written' };
+    else if (wedged !== undefined) {
+      verdict = { healthy: false, state: 'writable', reason: `EXPORT_NOT_RECORDED: report ${wedged.reportId} sent ${wedged.failures} times without its outcome being written (${wedged.reason})` };
+    }
+    if (verdict.reason !== noted) {
+      noted = verdict.reason;
+      if (verdict.reason === undefined) clearFaultNote(directory);
+      else writeFaultNote(directory, { code: verdict.reason.split(':')[0] ?? 'FAULT', reason: verdict.reason, atMs: now() });
+    }
+    return verdict;
+  };
   const metricsEndpoint = createMetricsEndpoint({ address: config.service.telemetry.metrics.address, metrics });
   const health = config.service.extensions.includes('health_check')
-    ? createHealthEndpoint({ endpoint: config.extensions.health_check.endpoint, mode: decision.mode, check: () => state?.probe() ?? true })
+    ? createHealthEndpoint({ endpoint: config.extensions.health_check.endpoint, mode: decision.mode, check: checkHealth })
     : undefined;
 
   let timer: NodeJS.Timeout | undefined;
@@ -100,6 +122,7 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
   const tick = async (): Promise<void> => {
     sealDue();
     await exportDue();
+    if (pipeline.exporter?.wedged() !== undefined || noted !== undefined) checkHealth();
   };
 
   return {

@@ -14,6 +14,14 @@ export const COLLECTOR_ERRORS = {
   EXPORT_NETWORK: { retryable: true, summary: 'The report endpoint could not be reached (connection refused, reset, DNS).' },
   EXPORT_TIMEOUT: { retryable: true, summary: 'A report send took longer than exporters.lunadefend.timeout.' },
   EXPORT_THROTTLED: { retryable: true, summary: 'The receiver answered 429 or 5xx; the report is retried with backoff, honouring Retry-After.' },
+  EXPORT_WINDOW_IN_FUTURE: {
+    retryable: true,
+    summary: "The receiver answered 400 window_in_future: our clock is ahead of the receiver's. The report is retried with backoff, never dead-lettered.",
+  },
+  EXPORT_NOT_RECORDED: {
+    retryable: true,
+    summary: 'A send finished but its outcome could not be written to the state file; the report is held back with backoff and sent again (the receiver removes the duplicate).',
+  },
   EXPORT_REJECTED: { retryable: false, summary: 'The receiver answered another 4xx; the report moves to the dead-letter table with the error.' },
   REPORT_EXPIRED: { retryable: false, summary: 'A report was not delivered within retry_on_failure.max_age after its window ended; it is dropped and counted.' },
   REPORT_INVALID: { retryable: false, summary: 'A sealed report failed the report schema; it is dead-lettered instead of sent (a bug, never expected).' },

@@ -2,11 +2,14 @@
 // file (read-only, safe while a collector runs). Never prints report bodies.
 
 import { decideTelemetryMode, formatUtcTimestamp, type CollectorConfig } from '@lunadefend/config';
+import { describeSkew, SKEW_WARN_MS } from '../export/clock-skew.js';
+import { readFaultNote } from '../state/fault-note.js';
 import { readCollectorState } from '../state/state-reader.js';
 
 export function statusCommand(config: CollectorConfig, env: NodeJS.ProcessEnv, json: boolean, out: (line: string) => void): number {
   const decision = decideTelemetryMode(env);
   const state = readCollectorState(config.extensions.file_storage.directory);
+  const fault = readFaultNote(config.extensions.file_storage.directory);
   const status = {
     mode: decision.mode,
     decidedBy: decision.decidedBy,
@@ -23,12 +26,15 @@ export function statusCommand(config: CollectorConfig, env: NodeJS.ProcessEnv, j
     ledgerEntries: state.ledgerEntries,
     reportsExpired: state.reportsExpired,
     lastSend: state.lastSend === undefined ? null : { ...state.lastSend, at: formatUtcTimestamp(state.lastSend.atMs) },
+    clockSkew: state.clockSkew === undefined ? null : { seconds: Math.round(state.clockSkew.skewMs / 1000), at: formatUtcTimestamp(state.clockSkew.atMs) },
+    fault: fault === undefined ? null : { code: fault.code, reason: fault.reason, at: formatUtcTimestamp(fault.atMs) },
   };
   if (json) {
     out(JSON.stringify(status, null, 2));
     return 0;
   }
   out(`mode:            ${status.mode} (decided by ${status.decidedBy}) — ${status.sends}`);
+  if (status.fault !== null) out(`UNHEALTHY:       ${status.fault.reason} (since ${status.fault.at})`);
   for (const warning of status.warnings) out(`warning:         ${warning}`);
   if (status.lastStart !== null) {
     out(`last started:    ${status.lastStart.at} in mode ${status.lastStart.mode} (decided by ${status.lastStart.decidedBy})${status.lastStart.mode === status.mode ? '' : ' — differs from this environment'}`);
@@ -43,5 +49,10 @@ export function statusCommand(config: CollectorConfig, env: NodeJS.ProcessEnv, j
   out(`reports expired: ${status.reportsExpired}`);
   const last = status.lastSend;
   out(`last send:       ${last === null ? 'none yet' : `${last.outcome}${last.status ? ` (HTTP ${last.status})` : ''}${last.code ? ` ${last.code}` : ''} at ${last.at}`}`);
+  if (state.clockSkew !== undefined) {
+    const skew = state.clockSkew.skewMs;
+    const words = Math.abs(skew) > SKEW_WARN_MS ? `this host is ${describeSkew(skew)} the receiver — fix its clock (NTP)` : 'agrees with the receiver';
+    out(`clock:           ${words} (measured ${formatUtcTimestamp(state.clockSkew.atMs)})`);
+  }
   return 0;
 }

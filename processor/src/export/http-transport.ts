@@ -1,15 +1,22 @@
 // One POST of a report body to the receiver, classified once: delivered (any 2xx, including
-// 200 "duplicate"), retryable (429, 5xx, network error, timeout) or rejected (any other status).
-// The body is sent exactly as stored; the response body is read only for a short error code.
+// 200 "duplicate"), retryable (429, 5xx, network error, timeout, a window the receiver's clock
+// has not reached yet) or rejected (any other status). The body is sent exactly as stored; the
+// response body is read only for a short error code. `timeoutMs` bounds the whole exchange —
+// connect, request and response together — so a receiver trickling bytes costs at most that.
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { CollectorErrorCode } from '../errors.js';
 
+/** What every answer carries beside its outcome: the receiver's Date header, for clock skew. */
+interface Answered {
+  readonly serverDate?: string | undefined;
+}
+
 export type SendResult =
-  | { readonly kind: 'delivered'; readonly status: number; readonly duplicate: boolean }
-  | { readonly kind: 'retryable'; readonly code: CollectorErrorCode; readonly status: number | null; readonly retryAfter: string | undefined; readonly detail: string }
-  | { readonly kind: 'rejected'; readonly status: number; readonly error: string };
+  | ({ readonly kind: 'delivered'; readonly status: number; readonly duplicate: boolean } & Answered)
+  | ({ readonly kind: 'retryable'; readonly code: CollectorErrorCode; readonly status: number | null; readonly retryAfter: string | undefined; readonly detail: string } & Answered)
+  | ({ readonly kind: 'rejected'; readonly status: number; readonly error: string } & Answered);
 
 export interface ReportTransport {
   /** Never throws: every outcome is a SendResult. */
@@ -29,24 +36,29 @@ export function createHttpTransport(options: { readonly endpoint: string; readon
         const finish = (result: SendResult) => {
           if (!settled) {
             settled = true;
+            clearTimeout(deadline);
             resolve(result);
           }
         };
         const req = request(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'content-length': payload.length, 'user-agent': 'lunadefend-collector' },
-          timeout: options.timeoutMs,
           agent: false,
         });
-        req.on('timeout', () => {
-          finish({ kind: 'retryable', code: 'EXPORT_TIMEOUT', status: null, retryAfter: undefined, detail: `no response within ${options.timeoutMs} ms` });
+        // A total deadline, not a socket idle timeout: each trickled byte would reset that one.
+        const deadline = setTimeout(() => {
+          finish({ kind: 'retryable', code: 'EXPORT_TIMEOUT', status: null, retryAfter: undefined, detail: `no complete response within ${options.timeoutMs} ms` });
           req.destroy();
-        });
+        }, options.timeoutMs);
+        deadline.unref();
         req.on('error', (error: NodeJS.ErrnoException) => {
           finish({ kind: 'retryable', code: 'EXPORT_NETWORK', status: null, retryAfter: undefined, detail: error.code ?? 'network error' });
         });
         req.on('response', (res) => {
-          readBody(res).then((text) => finish(classify(res, text)), () => finish({ kind: 'retryable', code: 'EXPORT_NETWORK', status: res.statusCode ?? null, retryAfter: undefined, detail: 'response interrupted' }));
+          readBody(res).then(
+            (text) => finish(classify(res, text)),
+            () => finish({ kind: 'retryable', code: 'EXPORT_NETWORK', status: res.statusCode ?? null, retryAfter: undefined, detail: 'response interrupted', serverDate: res.headers.date }),
+          );
         });
         req.end(payload);
       }),
@@ -55,10 +67,16 @@ export function createHttpTransport(options: { readonly endpoint: string; readon
 
 function classify(res: IncomingMessage, text: string): SendResult {
   const status = res.statusCode ?? 0;
-  if (status >= 200 && status < 300) return { kind: 'delivered', status, duplicate: isDuplicate(text) };
+  const serverDate = res.headers.date;
+  if (status >= 200 && status < 300) return { kind: 'delivered', status, duplicate: isDuplicate(text), serverDate };
   const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
-  if (status === 429 || status >= 500) return { kind: 'retryable', code: 'EXPORT_THROTTLED', status, retryAfter, detail: `HTTP ${status}` };
-  return { kind: 'rejected', status, error: describeError(status, text) };
+  if (status === 429 || status >= 500) return { kind: 'retryable', code: 'EXPORT_THROTTLED', status, retryAfter, detail: `HTTP ${status}`, serverDate };
+  const error = describeError(status, text);
+  // Our clock is ahead of the receiver's: the window is valid, only early. Never a dead letter.
+  if (status === 400 && errorCode(text) === 'window_in_future') {
+    return { kind: 'retryable', code: 'EXPORT_WINDOW_IN_FUTURE', status, retryAfter, detail: error, serverDate };
+  }
+  return { kind: 'rejected', status, error, serverDate };
 }
 
 /** The receiver answers a repeated report_id with 200 {"status":"duplicate"}. */
@@ -67,6 +85,15 @@ function isDuplicate(text: string): boolean {
     return (JSON.parse(text) as { status?: unknown }).status === 'duplicate';
   } catch {
     return false;
+  }
+}
+
+function errorCode(text: string): string | undefined {
+  try {
+    const error = (JSON.parse(text) as { error?: unknown }).error;
+    return typeof error === 'string' ? error : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -12,6 +12,8 @@ export const META = {
   /** Latest start time of any evicted stream: a stream first seen with a start at or before it may have been counted already. */
   evictedStartNs: 'evicted_start_ns',
   lastSend: 'last_send',
+  /** The receiver's clock minus ours as last measured from its Date header: status shows it. */
+  clockSkew: 'clock_skew',
   /** Mode of the collector that last started on this state file: status shows it beside its own decision. */
   lastStart: 'last_start',
   reportsExpired: 'reports_expired',

@@ -33,6 +33,8 @@ export interface CollectorStateSnapshot {
   readonly ledgerEntries: number;
   readonly reportsExpired: number;
   readonly lastSend: LastSend | undefined;
+  /** The receiver's clock minus ours, as last measured from its Date header. */
+  readonly clockSkew: { readonly skewMs: number; readonly atMs: number } | undefined;
 }
 
 function withReadonlyStore<T>(directory: string, fn: (store: StateStore) => T): T | undefined {
@@ -50,6 +52,7 @@ export function readCollectorState(directory: string): CollectorStateSnapshot {
   const snapshot = withReadonlyStore(directory, (store) => {
     const lastSend = store.metadata.get(META.lastSend);
     const lastStart = store.metadata.get(META.lastStart);
+    const clockSkew = store.metadata.get(META.clockSkew);
     return {
       exists: true,
       lastStart: lastStart === undefined ? undefined : (JSON.parse(lastStart) as LastStart),
@@ -60,9 +63,10 @@ export function readCollectorState(directory: string): CollectorStateSnapshot {
       ledgerEntries: store.ledger.count(),
       reportsExpired: Number(store.metadata.get(META.reportsExpired) ?? '0'),
       lastSend: lastSend === undefined ? undefined : (JSON.parse(lastSend) as LastSend),
+      clockSkew: clockSkew === undefined ? undefined : (JSON.parse(clockSkew) as { skewMs: number; atMs: number }),
     };
   });
-  return snapshot ?? { exists: false, lastStart: undefined, fallbackStackId: undefined, openReports: 0, outbox: [], deadLetters: [], ledgerEntries: 0, reportsExpired: 0, lastSend: undefined };
+  return snapshot ?? { exists: false, lastStart: undefined, fallbackStackId: undefined, openReports: 0, outbox: [], deadLetters: [], ledgerEntries: 0, reportsExpired: 0, lastSend: undefined, clockSkew: undefined };
 }
 
 export interface ReportPreview {

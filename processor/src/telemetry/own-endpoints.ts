@@ -1,6 +1,7 @@
 // The two own endpoints: Prometheus text at service.telemetry.metrics.address (GET /metrics),
 // and the health check at extensions.health_check.endpoint (GET / → 200 when the state is
-// writable, 503 otherwise; in off mode there is no state and it is always 200).
+// writable and delivery is not wedged, 503 with the reason otherwise; in off mode there is no
+// state and it is always 200).
 
 import { createHttpEndpoint, sendJson, type HttpEndpoint } from './http-endpoint.js';
 import type { OwnMetrics } from './own-metrics.js';
@@ -22,7 +23,15 @@ export function createMetricsEndpoint(options: { readonly address: string; reado
   });
 }
 
-export function createHealthEndpoint(options: { readonly endpoint: string; readonly mode: string; readonly check: () => boolean }): HttpEndpoint {
+export interface HealthVerdict {
+  readonly healthy: boolean;
+  /** 'writable', 'unwritable', 'corrupt' …: what the state file is. */
+  readonly state: string;
+  /** Why it is unhealthy (a code and words; never a value from data). */
+  readonly reason?: string;
+}
+
+export function createHealthEndpoint(options: { readonly endpoint: string; readonly mode: string; readonly check: () => HealthVerdict }): HttpEndpoint {
   return createHttpEndpoint({
     name: 'health_check',
     endpoint: options.endpoint,
@@ -31,8 +40,13 @@ export function createHealthEndpoint(options: { readonly endpoint: string; reado
         sendJson(res, 405, { error: 'method_not_allowed' });
         return;
       }
-      const healthy = options.check();
-      sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', mode: options.mode, state: healthy ? 'writable' : 'unwritable' });
+      const verdict = options.check();
+      sendJson(res, verdict.healthy ? 200 : 503, {
+        status: verdict.healthy ? 'ok' : 'unavailable',
+        mode: options.mode,
+        state: verdict.state,
+        ...(verdict.reason === undefined ? {} : { reason: verdict.reason }),
+      });
     },
   });
 }

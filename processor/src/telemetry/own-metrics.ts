@@ -10,6 +10,10 @@ export interface GaugeSource {
   outboxDepth(): number | undefined;
   deadLetters(): number | undefined;
   stateWritable(): boolean;
+  /** The receiver's clock minus ours (ms), from its last Date header. */
+  clockSkewMs(): number | undefined;
+  /** Whether a report's outcome keeps failing to be recorded (health answers 503). */
+  exportWedged(): boolean;
 }
 
 export interface OwnMetrics {
@@ -22,7 +26,7 @@ export interface OwnMetrics {
   pointsRefused(n: number): void;
   reportsSealed(n: number): void;
   exportAttempt(): void;
-  exportFailure(kind: 'retryable' | 'permanent'): void;
+  exportFailure(kind: 'retryable' | 'permanent' | 'not_recorded'): void;
   reportDelivered(outcome: string): void;
   reportExpired(): void;
   streamsEvicted(n: number): void;
@@ -43,7 +47,7 @@ export function createOwnMetrics(): OwnMetrics {
   const requestsRefused = counter('requests_refused_total', 'OTLP requests refused, by reason (405, 415, 400, 413, 503, 404).', ['reason']);
   const sealed = counter('reports_sealed_total', 'Reports sealed into the outbox.');
   const attempts = counter('export_attempts_total', 'Report send attempts.');
-  const failures = counter('export_failures_total', 'Failed report send attempts, by kind (retryable or permanent).', ['kind']);
+  const failures = counter('export_failures_total', 'Failed report send attempts, by kind (retryable, permanent, or not_recorded: sent but the outcome could not be written).', ['kind']);
   const delivered = counter('reports_delivered_total', 'Reports that left the outbox for the ledger, by outcome (accepted, duplicate, local).', ['outcome']);
   const expired = counter('reports_expired_total', 'Reports dropped after retry_on_failure.max_age without delivery.');
   const evicted = counter('streams_evicted_total', 'Stale cumulative streams evicted to make room for new ones.');
@@ -73,6 +77,24 @@ export function createOwnMetrics(): OwnMetrics {
     registers: [registry],
     collect() {
       this.set(source === undefined || source.stateWritable() ? 1 : 0);
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}clock_skew_seconds`,
+    help: "The receiver's clock minus this host's, from the Date header of its last answer (negative: this host is ahead).",
+    registers: [registry],
+    collect() {
+      const v = source?.clockSkewMs();
+      if (v !== undefined) this.set(v / 1000);
+    },
+  });
+  new Gauge({
+    name: `${PREFIX}export_wedged`,
+    help: '1 while a report is held back because its outcome failed to be written 3 times in a row (health answers 503).',
+    registers: [registry],
+    collect() {
+      this.set(source?.exportWedged() === true ? 1 : 0);
     },
   });
 
