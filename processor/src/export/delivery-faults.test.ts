@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { statusCommand } from '../cli/status.js';
 import { createCollector, type Collector } from '../collector.js';
 import { readCollectorState } from '../state/state-reader.js';
-import { openStateStore, STATE_FILE_NAME } from '../state/state-store.js';
+import { STATE_FILE_NAME } from '../state/state-store.js';
 import { startCaptureReceiver, type CaptureReceiver } from '../testing/capture-receiver.js';
 import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture, type FixtureOptions } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
