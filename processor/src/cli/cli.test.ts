@@ -80,7 +80,8 @@ describe('lunadefend-collector status', () => {
 describe('lunadefend-collector run + preview', () => {
   it('previews, byte for byte, what a later send delivers — from the open window and from the outbox', async () => {
     receiver = await startCaptureReceiver();
-    fixture = makeFixture({ endpoint: receiver.url(), window: '3s', sendJitter: '0s', initialInterval: '500ms', maxInterval: '1s' });
+    // A whole-send deadline well above a loaded machine's answer time: a timed-out 202 would be resent as a duplicate.
+    fixture = makeFixture({ endpoint: receiver.url(), window: '3s', sendJitter: '0s', initialInterval: '500ms', maxInterval: '1s', timeout: '10s' });
     let refuse = true;
     receiver.respond(() => (refuse ? { status: 503 } : undefined));
     proc = spawnCollector(['run', '--config', fixture.configPath], {});
