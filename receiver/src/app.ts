@@ -15,6 +15,7 @@ import type { PlausibilityCheck } from './ingest/plausibility.js';
 import { createAdminRouter } from './routes/admin.js';
 import { errorHandler, notFoundHandler } from './routes/http-errors.js';
 import { createReportsRouter, limitClients } from './routes/reports.js';
+import { responseHeaders } from './routes/response-headers.js';
 import { createServiceRouter } from './routes/service.js';
 import { createStatsRouter } from './routes/stats.js';
 import type { Storage } from './storage/storage.js';
@@ -39,12 +40,14 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(responseHeaders({ publicUrl: config.publicUrl }));
 
   app.use(createServiceRouter(deps));
   app.use(
     createReportsRouter({
       ...deps,
       maxBodyBytes: config.maxBodyBytes,
+      bodyTimeoutMs: config.bodyTimeoutMs,
       maxReportsPerWindow: config.maxReportsPerWindow,
       windowPolicy: config,
     }),
@@ -59,6 +62,8 @@ export function createApp(deps: AppDeps): Express {
     createDashboardRouter({
       storage: deps.storage,
       adminToken: config.adminToken,
+      publicUrl: config.publicUrl,
+      clientKeys: deps.clientKeys,
       publicMinCohort: config.publicMinCohort,
       logger: deps.logger,
       now: deps.now,

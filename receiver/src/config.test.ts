@@ -38,6 +38,7 @@ describe('receiver configuration from the environment', () => {
       LUNADEFEND_PLAUSIBILITY_BOUNDS: '{"tokenizeSuccess":5000}',
       LUNADEFEND_PUBLIC_MIN_COHORT: '25',
       LUNADEFEND_TRUST_PROXY: '1',
+      LUNADEFEND_PUBLIC_URL: 'https://Metrics.Example.com/',
     });
     expect(config).toMatchObject({
       port: 0,
@@ -53,6 +54,7 @@ describe('receiver configuration from the environment', () => {
       maxReportsPerWindow: 2,
       publicMinCohort: 25,
       trustProxy: 1,
+      publicUrl: 'https://metrics.example.com',
     });
     expect(config.plausibilityBoundsPerDay.tokenizeSuccess).toBe(5000);
     expect(config.plausibilityBoundsPerDay.tokenizeFailure).toBe(1_000_000_000);
@@ -73,6 +75,12 @@ describe('receiver configuration from the environment', () => {
     [{ LUNADEFEND_TLS_CERT_FILE: 'missing-cert.pem', LUNADEFEND_TLS_KEY_FILE: 'missing-key.pem' }, 'LUNADEFEND_TLS_CERT_FILE="missing-cert.pem": file does not exist'],
     [{ LUNADEFEND_TRUST_PROXY: 'true' }, 'LUNADEFEND_TRUST_PROXY="true"'],
     [{ LUNADEFEND_LOG_LEVEL: 'loud' }, 'LUNADEFEND_LOG_LEVEL="loud"'],
+    [{ LUNADEFEND_PUBLIC_URL: 'https://metrics.example.com/dashboard' }, 'LUNADEFEND_PUBLIC_URL="https://metrics.example.com/dashboard": must be an http(s) origin'],
+    [{ LUNADEFEND_PUBLIC_URL: 'metrics.example.com' }, 'LUNADEFEND_PUBLIC_URL="metrics.example.com"'],
+    [
+      { LUNADEFEND_TRUST_PROXY: 'loopback', LUNADEFEND_ADMIN_TOKEN: 'a-long-enough-admin-token' },
+      'LUNADEFEND_PUBLIC_URL=(unset): must be set when LUNADEFEND_TRUST_PROXY and LUNADEFEND_ADMIN_TOKEN are',
+    ],
   ])('refuses %o naming the variable and value', (env, message) => {
     expect(() => loadReceiverConfig(env)).toThrow(message);
   });

@@ -29,6 +29,8 @@ export interface ReceiverConfig {
   /** How far in the future a window may end (clock differences). */
   readonly clockSkewMs: number;
   readonly maxBodyBytes: number;
+  /** Longest pause between two parts of a request body (a report is a few hundred bytes). */
+  readonly bodyTimeoutMs: number;
   /** Undefined: no limit. */
   readonly clientRateLimit: RateLimit | undefined;
   readonly stackRateLimit: RateLimit | undefined;
@@ -37,6 +39,8 @@ export interface ReceiverConfig {
   readonly plausibilityBoundsPerDay: Readonly<Record<ReportKey, number>>;
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   readonly publicMinCohort: number;
+  /** The origin browsers use to reach the receiver (scheme, host, port); the dashboard's same-origin check compares with it. */
+  readonly publicUrl: string | undefined;
   /** express "trust proxy": false, a hop count, or a list of trusted addresses/subnets. */
   readonly trustProxy: boolean | number | string;
   readonly logLevel: string;
@@ -68,12 +72,14 @@ export function defaultReceiverConfig(): ReceiverConfig {
     maxReportAgeMs: 32 * DAY_MS,
     clockSkewMs: 5 * 60_000,
     maxBodyBytes: 16_384,
+    bodyTimeoutMs: 10_000,
     clientRateLimit: { requests: 120, perMs: 60_000 },
     stackRateLimit: { requests: 60, perMs: 60_000 },
     maxReportsPerWindow: 4,
     plausibilityBoundsPerDay: { ...DEFAULT_PLAUSIBILITY_BOUNDS_PER_DAY },
     tls: undefined,
     publicMinCohort: 10,
+    publicUrl: undefined,
     trustProxy: false,
     logLevel: 'info',
   };
@@ -175,15 +181,20 @@ export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     maxReportAgeMs: duration('LUNADEFEND_MAX_REPORT_AGE', d.maxReportAgeMs, 1000),
     clockSkewMs: duration('LUNADEFEND_CLOCK_SKEW', d.clockSkewMs, 0),
     maxBodyBytes: byteSize('LUNADEFEND_MAX_BODY_BYTES', get('LUNADEFEND_MAX_BODY_BYTES'), d.maxBodyBytes, fail),
+    bodyTimeoutMs: duration('LUNADEFEND_BODY_TIMEOUT', d.bodyTimeoutMs, 100),
     clientRateLimit: rateLimit('LUNADEFEND_RATE_LIMIT_PER_CLIENT', d.clientRateLimit),
     stackRateLimit: rateLimit('LUNADEFEND_RATE_LIMIT_PER_STACK', d.stackRateLimit),
     maxReportsPerWindow: integer('LUNADEFEND_MAX_REPORTS_PER_WINDOW', d.maxReportsPerWindow, 1, 1000),
     plausibilityBoundsPerDay: bounds(get('LUNADEFEND_PLAUSIBILITY_BOUNDS'), d.plausibilityBoundsPerDay, fail),
     tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
     publicMinCohort: integer('LUNADEFEND_PUBLIC_MIN_COHORT', d.publicMinCohort, 1, 1_000_000),
+    publicUrl: publicOrigin(get('LUNADEFEND_PUBLIC_URL'), fail),
     trustProxy: trustProxy(get('LUNADEFEND_TRUST_PROXY'), fail),
     logLevel,
   };
+  if (config.trustProxy !== false && config.adminToken !== undefined && config.publicUrl === undefined) {
+    fail('LUNADEFEND_PUBLIC_URL', '(unset)', 'must be set when LUNADEFEND_TRUST_PROXY and LUNADEFEND_ADMIN_TOKEN are: behind a proxy the dashboard cannot tell its own origin');
+  }
   if (config.maxReportAgeMs >= config.retentionDays * DAY_MS) {
     fail('LUNADEFEND_MAX_REPORT_AGE', JSON.stringify(get('LUNADEFEND_MAX_REPORT_AGE') ?? '768h'), 'must be shorter than LUNADEFEND_RETENTION_DAYS');
   }
@@ -224,6 +235,29 @@ function bounds(raw: string | undefined, fallback: Readonly<Record<ReportKey, nu
     out[key as ReportKey] = value as number;
   }
   return out;
+}
+
+/** The origin of an http(s) URL without path, query or credentials, e.g. https://metrics.example.com. */
+function publicOrigin(raw: string | undefined, fail: Fail): string | undefined {
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    parsed === undefined ||
+    !['http:', 'https:'].includes(parsed.protocol) ||
+    parsed.username !== '' ||
+    parsed.password !== '' ||
+    (parsed.pathname !== '/' && parsed.pathname !== '') ||
+    parsed.search !== '' ||
+    parsed.hash !== ''
+  ) {
+    return fail('LUNADEFEND_PUBLIC_URL', JSON.stringify(raw), 'must be an http(s) origin such as https://metrics.example.com (no path)');
+  }
+  return parsed.origin;
 }
 
 function trustProxy(raw: string | undefined, fail: Fail): boolean | number | string {

@@ -102,9 +102,9 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
         tls === undefined
           ? createHttpServer(app)
           : createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, app);
-      // Slow clients must not hold sockets open forever.
-      server.requestTimeout = 30_000;
-      server.headersTimeout = 10_000;
+      // Slow clients must not hold sockets open: a report is a few hundred bytes, a sign-in less.
+      server.requestTimeout = 15_000;
+      server.headersTimeout = 5_000;
       const listening = server;
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);

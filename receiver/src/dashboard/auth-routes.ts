@@ -1,7 +1,9 @@
 // Sign-in and sign-out. The admin token is posted once, compared in constant time, and exchanged
-// for a random session id; failures are throttled and logged without the presented value.
+// for a random session id; failures are throttled per client and logged without the presented
+// value or the client.
 
 import express, { Router } from 'express';
+import type { ClientKeyHasher } from '../abuse/client-key.js';
 import type { DashboardLogger } from './deps.js';
 import { requireSameOrigin } from './same-origin.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.js';
@@ -15,11 +17,15 @@ export interface AuthRoutesOptions {
   readonly adminToken: string | undefined;
   readonly sessions: SessionStore;
   readonly throttle: SignInThrottle;
+  readonly clientKeys: ClientKeyHasher;
+  /** LUNADEFEND_PUBLIC_URL's origin, when set: the only Origin a sign-in may come from. */
+  readonly publicUrl: string | undefined;
   readonly logger: DashboardLogger;
 }
 
 export function createAuthRoutes(options: AuthRoutesOptions): Router {
-  const { adminToken, sessions, throttle, logger } = options;
+  const { adminToken, sessions, throttle, logger, clientKeys } = options;
+  const sameOrigin = requireSameOrigin(options.publicUrl);
   const enabled = adminToken !== undefined && adminToken !== '';
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 });
@@ -33,13 +39,14 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     res.status(enabled ? 200 : 404).type('html').send(signInPage({ enabled }));
   });
 
-  router.post(SIGN_IN_PATH, requireSameOrigin(), form, (req, res) => {
+  router.post(SIGN_IN_PATH, sameOrigin, form, (req, res) => {
     res.set('Cache-Control', 'no-store');
     if (!enabled) {
       res.status(404).type('html').send(signInPage({ enabled }));
       return;
     }
-    const waitMs = throttle.retryAfterMs();
+    const client = clientKeys.keyFor(req.ip ?? req.socket.remoteAddress ?? '');
+    const waitMs = throttle.retryAfterMs(client);
     if (waitMs > 0) {
       res
         .status(429)
@@ -50,7 +57,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     }
     const presented: unknown = (req.body as Record<string, unknown> | undefined)?.token;
     if (typeof presented !== 'string' || !tokensMatch(presented, adminToken)) {
-      throttle.recordFailure();
+      throttle.recordFailure(client);
       logger.warn({}, 'dashboard: sign-in refused (wrong admin token)');
       res.status(401).type('html').send(signInPage({ enabled, error: 'That token is not the admin token.' }));
       return;
@@ -63,7 +70,7 @@ export function createAuthRoutes(options: AuthRoutesOptions): Router {
     res.redirect(303, '/dashboard');
   });
 
-  router.post('/dashboard/sign-out', requireSameOrigin(), (req, res) => {
+  router.post('/dashboard/sign-out', sameOrigin, (req, res) => {
     sessions.destroy(readSessionCookie(req));
     clearSessionCookie(req, res);
     res.set('Cache-Control', 'no-store').redirect(303, SIGN_IN_PATH);

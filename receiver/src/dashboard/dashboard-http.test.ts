@@ -2,6 +2,7 @@
 // checks, throttling, expiry and the headers every response carries. The figures themselves are
 // checked in dashboard-data.test.ts.
 
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { postSignIn as post, securityHeaderProblems, signIn as signInAt } from './test-support/http-client.js';
@@ -105,16 +106,26 @@ describe('dashboard access', () => {
     expect(await page.text()).toContain('<h1>Fleet dashboard</h1>');
   });
 
-  it('marks the cookie Secure when the request came over HTTPS', async () => {
-    const res = await postSignIn(TOKEN, { origin: 'https://metrics.example', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'metrics.example' });
+  it('marks the cookie Secure and sends HSTS when the request came over HTTPS, and no HSTS over HTTP', async () => {
+    const res = await postSignIn(TOKEN, {
+      origin: 'https://metrics.example',
+      'sec-fetch-site': 'same-origin',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-host': 'metrics.example',
+    });
     expect(res.status).toBe(303);
     expect((res.headers.getSetCookie()[0] ?? '').split('; ')).toContain('Secure');
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    const api = await get('/v1/schema', { 'x-forwarded-proto': 'https' });
+    expect(api.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await get('/dashboard/sign-in')).headers.get('strict-transport-security')).toBeNull();
   });
 
   it('ends the session on sign-out and after an hour without use', async () => {
     const cookie = await signIn();
     expect((await get('/dashboard/api/daily', { cookie })).status).toBe(200);
-    const out = await fetch(`${t.url}/dashboard/sign-out`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: t.url } });
+    const out = await fetch(`${t.url}/dashboard/sign-out`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: t.url, 'sec-fetch-site': 'same-origin' } });
     expect(out.status).toBe(303);
     expect(out.headers.getSetCookie()[0]).toContain('Max-Age=0');
     expect((await get('/dashboard/api/daily', { cookie })).status).toBe(401);
@@ -128,19 +139,63 @@ describe('dashboard access', () => {
     }
   });
 
-  it('throttles failed sign-ins: after ten in a minute, even the right token waits', async () => {
-    const other = await startTestReceiver({ adminToken: TOKEN, now: () => new Date(nowMs) });
+  it('throttles failed sign-ins per client: a flood of wrong ones does not stop the operator signing in', async () => {
+    const other = await startTestReceiver({ adminToken: TOKEN, trustProxy: 'loopback', now: () => new Date(nowMs) });
+    const from = (address: string): Record<string, string> => ({
+      origin: other.url,
+      'sec-fetch-site': 'same-origin',
+      'x-forwarded-for': address,
+    });
     try {
-      for (let i = 0; i < 10; i += 1) expect((await post(other.url, 'wrong')).status).toBe(401);
-      const throttled = await post(other.url, TOKEN);
+      for (let i = 0; i < 50; i += 1) {
+        expect((await post(other.url, `wrong-${i}`, from('203.0.113.7'))).status).toBe(i < 10 ? 401 : 429);
+      }
+      // The attacker's client waits, even with the right token...
+      const throttled = await post(other.url, TOKEN, from('203.0.113.7'));
       expect(throttled.status).toBe(429);
       expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+      // ...while the operator, from another address, signs in at once.
+      expect((await post(other.url, TOKEN, from('198.51.100.20'))).status).toBe(303);
       nowMs += 60_000;
-      expect((await post(other.url, TOKEN)).status).toBe(303);
+      expect((await post(other.url, TOKEN, from('203.0.113.7'))).status).toBe(303);
+      expect(other.logs.join('\n')).not.toContain('203.0.113.7');
     } finally {
       nowMs = start;
       await other.close();
     }
+  });
+
+  it('with LUNADEFEND_PUBLIC_URL, refuses a cross-origin POST whose forged Host matches its Origin', async () => {
+    const other = await startTestReceiver({ adminToken: TOKEN, publicUrl: 'https://metrics.example', now: () => new Date(nowMs) });
+    const rawPost = (headers: Record<string, string>): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const body = new URLSearchParams({ token: TOKEN }).toString();
+        const req = request(`${other.url}/dashboard/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)), ...headers },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      // A DNS-rebinding page: the browser sends its own name as Host and Origin, and calls it same-origin.
+      expect(await rawPost({ host: 'attacker.example', origin: 'http://attacker.example', 'sec-fetch-site': 'same-origin' })).toBe(403);
+      expect(await rawPost({ host: 'attacker.example', origin: 'http://attacker.example' })).toBe(403);
+      // The public origin differs in scheme: refused too.
+      expect(await rawPost({ host: 'metrics.example', origin: 'http://metrics.example' })).toBe(403);
+      expect(await rawPost({ host: 'metrics.example', origin: 'https://metrics.example', 'sec-fetch-site': 'same-origin' })).toBe(303);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('without LUNADEFEND_PUBLIC_URL, refuses an Origin matching a forged Host unless the browser says same-origin', async () => {
+    const res = await postSignIn(TOKEN, { origin: t.url });
+    expect(res.status).toBe(403);
   });
 
   it('is off without an admin token, while /stats stays public', async () => {

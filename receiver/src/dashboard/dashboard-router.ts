@@ -24,7 +24,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
     throw new Error(`dashboard: publicMinCohort must be a positive integer, got ${deps.publicMinCohort}`);
   }
   const sessions = createSessionStore({ ttlMs: 8 * HOUR_MS, idleMs: HOUR_MS, maxSessions: 1000, now: deps.now });
-  const throttle = createSignInThrottle({ maxFailuresPerWindow: 10, windowMs: 60_000, now: deps.now });
+  const throttle = createSignInThrottle({ maxFailuresPerWindow: 10, windowMs: 60_000, maxClients: 10_000, now: deps.now });
   const publicStats = createPublicStatsSource({
     storage: deps.storage,
     minCohort: deps.publicMinCohort,
@@ -36,7 +36,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   router.use(['/dashboard', '/stats'], securityHeaders());
   router.use(ASSET_PATH, createAssetsRouter(loadAssets()));
   router.use(createPublicStatsRoutes(publicStats, deps.logger));
-  router.use(createAuthRoutes({ adminToken: deps.adminToken, sessions, throttle, logger: deps.logger }));
+  router.use(createAuthRoutes({ adminToken: deps.adminToken, sessions, throttle, clientKeys: deps.clientKeys, publicUrl: deps.publicUrl, logger: deps.logger }));
   router.use('/dashboard/api', requireSessionForApi(sessions), createDashboardApi(deps));
   router.get('/dashboard', requireSessionForPage(sessions), (req, res) => {
     const parsed = parseDashboardQuery(req.query, deps.now());

@@ -1,6 +1,7 @@
 // What the dashboard needs from the receiver. The receiver's app wires these once; the dashboard
 // never reads the environment or opens storage itself.
 
+import type { ClientKeyHasher } from '../abuse/client-key.js';
 import type { Storage } from '../storage/storage.js';
 
 /** The slice of a pino logger the dashboard uses (messages are prefixed with "dashboard:"). */
@@ -15,6 +16,10 @@ export interface DashboardDeps {
   readonly adminToken: string | undefined;
   /** Smallest version cohort (deployments) /stats may show; smaller ones merge into "other". */
   readonly publicMinCohort: number;
+  /** LUNADEFEND_PUBLIC_URL's origin: what the same-origin check compares Origin with. */
+  readonly publicUrl: string | undefined;
+  /** Turns a client address into the opaque key the sign-in throttle counts under. */
+  readonly clientKeys: ClientKeyHasher;
   readonly logger: DashboardLogger;
   /** Injected clock: session expiry, default date ranges and the /stats cache all read it. */
   readonly now: () => Date;

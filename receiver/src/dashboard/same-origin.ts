@@ -1,29 +1,34 @@
 // The second CSRF defence (after SameSite=Strict): a state-changing POST must provably come from
-// one of this receiver's own pages. Browsers tell us in one of two ways:
-// - Origin naming this very host (only the host is compared, not the scheme, so a TLS-terminating
-//   proxy in front of the receiver does not break sign-in);
-// - or, because our pages send Referrer-Policy: no-referrer, browsers serialise the Origin of a
-//   form POST as "null"; then the Fetch Metadata header Sec-Fetch-Site, which page scripts can
-//   neither set nor forge, must say "same-origin".
-// A POST with neither (or a cross-site one) is refused.
+// one of this receiver's own pages. The Host header is never trusted for this: a DNS-rebinding
+// page sends a Host of its own choosing together with a matching Origin.
+// - With LUNADEFEND_PUBLIC_URL set (required behind a proxy), Origin must be exactly that origin,
+//   scheme, host and port included.
+// - Without it, the receiver cannot know its own name, so it relies on the browser: the Fetch
+//   Metadata header Sec-Fetch-Site, which page scripts can neither set nor forge, must say
+//   "same-origin", and an Origin, when sent, must name the host the request was sent to.
+// - Our pages send Referrer-Policy: no-referrer, so browsers serialise the Origin of a form POST
+//   as "null"; then Sec-Fetch-Site: same-origin is the proof in both cases.
+// A POST with no proof, or a cross-site one, is refused.
 
 import type { Request, RequestHandler } from 'express';
 
-export function isSameOrigin(req: Request): boolean {
+export function isSameOrigin(req: Request, publicUrl: string | undefined): boolean {
   const origin = req.get('origin');
-  // req.host is the Host header, or X-Forwarded-Host when the receiver is told to trust a proxy.
-  const host = req.host;
-  if (origin === undefined || origin === 'null') return req.get('sec-fetch-site') === 'same-origin';
+  const fetchSite = req.get('sec-fetch-site');
+  if (origin === undefined || origin === 'null') return fetchSite === 'same-origin';
+  let parsed: URL;
   try {
-    return new URL(origin).host === host.toLowerCase();
+    parsed = new URL(origin);
   } catch {
     return false;
   }
+  if (publicUrl !== undefined) return parsed.origin === publicUrl && (fetchSite === undefined || fetchSite === 'same-origin');
+  return fetchSite === 'same-origin' && parsed.host === req.host.toLowerCase();
 }
 
-export function requireSameOrigin(): RequestHandler {
+export function requireSameOrigin(publicUrl: string | undefined): RequestHandler {
   return (req, res, next) => {
-    if (req.method !== 'POST' || isSameOrigin(req)) {
+    if (req.method !== 'POST' || isSameOrigin(req, publicUrl)) {
       next();
       return;
     }

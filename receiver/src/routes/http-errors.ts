@@ -1,10 +1,15 @@
 // The one HTTP error handler: every failure becomes JSON {error, message, details} with the status
-// of its stable code. Body-parser failures are classified here. Only 5xx are logged, with the
-// error's name and message — never the request body, headers or client address.
+// of its stable code. Body-parser and URL-decoding failures are classified here. Only 5xx are
+// logged, with the error's name and message — never the request body, headers or client address —
+// and at most one line per code and interval, with the count of the ones left out.
 
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ReceiverError, errorBody, type ReceiverErrorCode } from '../errors.js';
+import { createErrorLogThrottle } from './error-log-throttle.js';
+
+/** One log line per error code per interval at most. */
+export const ERROR_LOG_INTERVAL_MS = 10_000;
 
 const BODY_PARSER_CODES: Readonly<Record<string, ReceiverErrorCode>> = {
   'entity.too.large': 'payload_too_large',
@@ -15,6 +20,8 @@ const BODY_PARSER_CODES: Readonly<Record<string, ReceiverErrorCode>> = {
 
 function classify(error: unknown): ReceiverError {
   if (error instanceof ReceiverError) return error;
+  // The router's decoding of a path parameter ("/dashboard/assets/%") fails with a URIError.
+  if (error instanceof URIError) return new ReceiverError('invalid_url_encoding');
   const type = (error as { type?: unknown } | null)?.type;
   if (typeof type === 'string') {
     const code = BODY_PARSER_CODES[type];
@@ -31,17 +38,19 @@ export function notFoundHandler(): RequestHandler {
   };
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, nowMs: () => number = Date.now): ErrorRequestHandler {
+  const throttle = createErrorLogThrottle({ intervalMs: ERROR_LOG_INTERVAL_MS, nowMs });
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
     const classified = classify(error);
-    if (classified.status >= 500) {
+    const skipped = classified.status >= 500 ? throttle.admit(classified.code) : undefined;
+    if (skipped !== undefined) {
       const cause = classified.cause instanceof Error ? classified.cause : undefined;
       logger.error(
-        { code: classified.code, error: cause?.name, reason: cause?.message },
+        { code: classified.code, error: cause?.name, reason: cause?.message, ...(skipped > 0 ? { skipped } : {}) },
         'receiver: request failed',
       );
     }

@@ -3,7 +3,7 @@
 // → per-stack rate limit → plausibility → store (idempotent by report_id). The client address is
 // only ever turned into a keyed hash for the rate limiter.
 
-import express, { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { validateReportSchema } from '@lunadefend/config';
 import type { AlertWebhook } from '../alerts/alert-webhook.js';
 import type { BlockList } from '../abuse/block-list.js';
@@ -14,12 +14,15 @@ import type { PlausibilityCheck } from '../ingest/plausibility.js';
 import { assertWindowAcceptable, type WindowPolicy } from '../ingest/report-checks.js';
 import type { Storage } from '../storage/storage.js';
 import type { ReceiverMetrics } from '../telemetry/receiver-metrics.js';
+import { readJsonBody } from './read-json-body.js';
 
 export interface ReportsRouteDeps {
   readonly storage: Storage;
   readonly metrics: ReceiverMetrics;
   readonly now: () => Date;
   readonly maxBodyBytes: number;
+  /** Longest pause within a request body before it is answered 408. */
+  readonly bodyTimeoutMs: number;
   readonly windowPolicy: WindowPolicy;
   readonly maxReportsPerWindow: number;
   readonly clientKeys: ClientKeyHasher;
@@ -71,7 +74,7 @@ export function createReportsRouter(deps: ReportsRouteDeps): Router {
     instrument,
     limitClients(deps.clientLimiter, deps.clientKeys),
     requireJson,
-    express.json({ limit: deps.maxBodyBytes, strict: false, type: 'application/json' }),
+    readJsonBody({ maxBodyBytes: deps.maxBodyBytes, idleTimeoutMs: deps.bodyTimeoutMs }),
     async (req, res) => {
       const checked = validateReportSchema(req.body);
       if (!checked.ok) throw new ReceiverError('schema_violation', checked.errors);

@@ -4,7 +4,12 @@
 import { CONTENT_SECURITY_POLICY } from '../security-headers.js';
 import { SESSION_COOKIE } from '../session-cookie.js';
 
-export function postSignIn(baseUrl: string, token: string, headers: Record<string, string> = { origin: baseUrl }): Promise<Response> {
+/** Default headers: what a browser sends with a form POST from one of the receiver's own pages. */
+export function postSignIn(
+  baseUrl: string,
+  token: string,
+  headers: Record<string, string> = { origin: baseUrl, 'sec-fetch-site': 'same-origin' },
+): Promise<Response> {
   return fetch(`${baseUrl}/dashboard/sign-in`, {
     method: 'POST',
     redirect: 'manual',

@@ -12,7 +12,8 @@ import type { Storage } from '../../storage/storage.js';
 export interface TestReceiverOptions {
   readonly adminToken?: string | undefined;
   readonly publicMinCohort?: number;
-  readonly trustProxy?: boolean;
+  readonly trustProxy?: boolean | string;
+  readonly publicUrl?: string;
   /** A store to use instead of a fresh SQLite file (the caller closes it). */
   readonly storage?: Storage;
   readonly now: () => Date;
@@ -36,6 +37,7 @@ export async function startTestReceiver(options: TestReceiverOptions): Promise<T
       adminToken: options.adminToken,
       publicMinCohort: options.publicMinCohort ?? 10,
       trustProxy: options.trustProxy ?? false,
+      publicUrl: options.publicUrl,
     },
     ...(options.storage === undefined ? {} : { storage: options.storage }),
     now: options.now,
