@@ -12,6 +12,8 @@ import { requireBearerToken } from './auth/bearer-token.js';
 import type { ReceiverConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import type { PlausibilityCheck } from './ingest/plausibility.js';
+import { parseEpsilon } from './privacy/calibration.js';
+import type { CellNoise } from './privacy/public-release.js';
 import { createAdminRouter } from './routes/admin.js';
 import { errorHandler, notFoundHandler } from './routes/http-errors.js';
 import { createReportsRouter, limitClients } from './routes/reports.js';
@@ -33,6 +35,8 @@ export interface AppDeps {
   readonly blockList: BlockList;
   readonly plausibility: PlausibilityCheck;
   readonly alerts: AlertWebhook;
+  /** The noise stream of each published /stats number. */
+  readonly publicNoise: CellNoise;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -64,7 +68,19 @@ export function createApp(deps: AppDeps): Express {
       adminToken: config.adminToken,
       publicUrl: config.publicUrl,
       clientKeys: deps.clientKeys,
-      publicMinCohort: config.publicMinCohort,
+      publicRelease: {
+        policy: {
+          epsilon: parseEpsilon(config.publicEpsilon)!,
+          delta: config.publicDelta,
+          clampPerDay: config.publicClampPerDay,
+          minCohort: config.publicMinCohort,
+        },
+        cohortRule: { minReceiptDays: config.publicMinReceiptDays, historyDays: config.publicHistoryDays },
+        noise: deps.publicNoise,
+        maxReportAgeMs: config.maxReportAgeMs,
+        clockSkewMs: config.clockSkewMs,
+        retentionDays: config.retentionDays,
+      },
       logger: deps.logger,
       now: deps.now,
     }),

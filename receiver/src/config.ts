@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { DAY_MS, REPORT_KEYS, parseByteSize, parseDuration, type ReportKey } from '@lunadefend/config';
 import { DEFAULT_PLAUSIBILITY_BOUNDS_PER_DAY } from './ingest/plausibility.js';
+import { parseEpsilon, toNumber } from './privacy/calibration.js';
 import { DEFAULT_SQLITE_PATH, parseDatabaseUrl, type StorageTarget } from './storage/open-storage.js';
 
 export interface RateLimit {
@@ -39,6 +40,18 @@ export interface ReceiverConfig {
   readonly plausibilityBoundsPerDay: Readonly<Record<ReportKey, number>>;
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   readonly publicMinCohort: number;
+  /** ε of each number published on /stats (a decimal, kept exact). */
+  readonly publicEpsilon: string;
+  /** Probability that /stats names a version held by a single deployment. */
+  readonly publicDelta: number;
+  /** Per-deployment, per-UTC-day bound of each counter in the public totals. */
+  readonly publicClampPerDay: Readonly<Record<ReportKey, number>>;
+  /** A stack id counts on /stats only after reports received on this many distinct UTC days before the week... */
+  readonly publicMinReceiptDays: number;
+  /** ...within this many days before it. */
+  readonly publicHistoryDays: number;
+  /** Secret that fixes the noise of every published number; shared by replicas. Undefined: random per process. */
+  readonly publicNoiseKey: string | undefined;
   /** The origin browsers use to reach the receiver (scheme, host, port); the dashboard's same-origin check compares with it. */
   readonly publicUrl: string | undefined;
   /** express "trust proxy": false, a hop count, or a list of trusted addresses/subnets. */
@@ -80,6 +93,12 @@ export function defaultReceiverConfig(): ReceiverConfig {
     tls: undefined,
     publicMinCohort: 10,
     publicUrl: undefined,
+    publicEpsilon: '1',
+    publicDelta: 1e-6,
+    publicClampPerDay: Object.fromEntries(REPORT_KEYS.map((key) => [key, 10_000])) as Record<ReportKey, number>,
+    publicMinReceiptDays: 3,
+    publicHistoryDays: 28,
+    publicNoiseKey: undefined,
     trustProxy: false,
     logLevel: 'info',
   };
@@ -189,6 +208,12 @@ export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
     publicMinCohort: integer('LUNADEFEND_PUBLIC_MIN_COHORT', d.publicMinCohort, 1, 1_000_000),
     publicUrl: publicOrigin(get('LUNADEFEND_PUBLIC_URL'), fail),
+    publicEpsilon: epsilon(get('LUNADEFEND_PUBLIC_EPSILON'), d.publicEpsilon, fail),
+    publicDelta: probability(get('LUNADEFEND_PUBLIC_DELTA'), d.publicDelta, fail),
+    publicClampPerDay: bounds(get('LUNADEFEND_PUBLIC_CLAMP_PER_DAY'), d.publicClampPerDay, fail, 'LUNADEFEND_PUBLIC_CLAMP_PER_DAY'),
+    publicMinReceiptDays: integer('LUNADEFEND_PUBLIC_MIN_RECEIPT_DAYS', d.publicMinReceiptDays, 1, 366),
+    publicHistoryDays: integer('LUNADEFEND_PUBLIC_HISTORY_DAYS', d.publicHistoryDays, 1, 366),
+    publicNoiseKey: noiseKey(get('LUNADEFEND_PUBLIC_NOISE_KEY'), fail),
     trustProxy: trustProxy(get('LUNADEFEND_TRUST_PROXY'), fail),
     logLevel,
   };
@@ -212,10 +237,14 @@ function byteSize(name: string, raw: string | undefined, fallback: number, fail:
   return bytes;
 }
 
-function bounds(raw: string | undefined, fallback: Readonly<Record<ReportKey, number>>, fail: Fail): Record<ReportKey, number> {
+function bounds(
+  raw: string | undefined,
+  fallback: Readonly<Record<ReportKey, number>>,
+  fail: Fail,
+  name = 'LUNADEFEND_PLAUSIBILITY_BOUNDS',
+): Record<ReportKey, number> {
   const out = { ...fallback };
   if (raw === undefined) return out;
-  const name = 'LUNADEFEND_PLAUSIBILITY_BOUNDS';
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -235,6 +264,31 @@ function bounds(raw: string | undefined, fallback: Readonly<Record<ReportKey, nu
     out[key as ReportKey] = value as number;
   }
   return out;
+}
+
+function epsilon(raw: string | undefined, fallback: string, fail: Fail): string {
+  if (raw === undefined) return fallback;
+  const parsed = parseEpsilon(raw);
+  if (parsed === undefined || toNumber(parsed) > 10) {
+    return fail('LUNADEFEND_PUBLIC_EPSILON', JSON.stringify(raw), 'must be a decimal above 0 and at most 10, at most 6 decimal places, e.g. 0.5');
+  }
+  return raw;
+}
+
+function probability(raw: string | undefined, fallback: number, fail: Fail): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^[0-9.eE+-]+$/.test(raw) || !(value > 0) || value > 0.01) {
+    return fail('LUNADEFEND_PUBLIC_DELTA', JSON.stringify(raw), 'must be a number above 0 and at most 0.01, e.g. 1e-6');
+  }
+  return value;
+}
+
+function noiseKey(raw: string | undefined, fail: Fail): string | undefined {
+  if (raw !== undefined && raw.length < 32) {
+    fail('LUNADEFEND_PUBLIC_NOISE_KEY', `<secret, ${raw.length} characters>`, 'must be at least 32 characters');
+  }
+  return raw;
 }
 
 /** The origin of an http(s) URL without path, query or credentials, e.g. https://metrics.example.com. */

@@ -15,6 +15,7 @@ import { createRateLimiter } from './abuse/rate-limiter.js';
 import { createApp } from './app.js';
 import { defaultReceiverConfig, type ReceiverConfig } from './config.js';
 import { createPlausibilityCheck } from './ingest/plausibility.js';
+import { createCellNoise } from './privacy/cell-noise.js';
 import { createLogger } from './logger.js';
 import { createRetentionJob, type RetentionJob } from './retention/retention-job.js';
 import { describeTarget, openStorage } from './storage/open-storage.js';
@@ -65,6 +66,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
   const alerts = createAlertWebhook({ url: config.alertWebhookUrl, logger, metrics, now });
   const blockList = createBlockList({ storage, nowMs, ...(options.blockListRefreshMs === undefined ? {} : { refreshMs: options.blockListRefreshMs }) });
   const retention = createRetentionJob({ storage, retentionDays: config.retentionDays, now, logger, metrics });
+  const publicNoise = createCellNoise(config.publicNoiseKey);
   const limiter = (limit: ReceiverConfig['clientRateLimit']) =>
     limit === undefined ? undefined : createRateLimiter({ ...limit, nowMs });
 
@@ -80,6 +82,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     blockList,
     plausibility: createPlausibilityCheck({ boundsPerDay: config.plausibilityBoundsPerDay, windowMs: config.windowMs }),
     alerts,
+    publicNoise: publicNoise.noise,
   });
 
   let server: Server | undefined;
@@ -126,6 +129,9 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
         },
         'listening',
       );
+      if (publicNoise.ephemeral) {
+        logger.warn({}, 'receiver: LUNADEFEND_PUBLIC_NOISE_KEY is not set; /stats noise is drawn anew at each restart and differs between replicas');
+      }
       if (config.adminToken === undefined) {
         logger.info({}, 'receiver: stats API off (LUNADEFEND_ADMIN_TOKEN is not set)');
       }

@@ -239,14 +239,12 @@ describe.skipIf(!available)('dashboard and /stats in Chromium', () => {
     const [head, ...rows] = await readTable(page, 'table-weekly-versions');
     expect(head!.slice(1)).toEqual(['Other versions', '2.9.0', '3.0.0']);
     const june1 = rows.find((row) => row[0] === '2026-06-01');
-    expect(june1).toEqual(['2026-06-01', '11', '10', '15']);
-    for (const row of rows) {
-      for (const cell of row.slice(1)) {
-        if (cell !== `fewer than ${K}`) expect(Number(cell.replace(/,/g, ''))).toSatisfy((n: number) => n === 0 || n >= K);
-      }
-    }
+    // Noised counts of 30 and 40 deployments: near, and named.
+    expect(Number(june1![2])).toBeGreaterThan(20);
+    expect(Number(june1![3])).toBeGreaterThan(30);
     const active = await readTable(page, 'table-weekly-active');
-    expect(active.find((row) => row[0] === '2026-06-15')).toEqual(['2026-06-15', `fewer than ${K}`]);
+    expect(active.find((row) => row[0] === '2026-06-22')).toEqual(['2026-06-22', 'withheld']);
+    expect(await page.textContent('#privacy-title')).toContain('How these numbers protect each deployment');
     const content = await page.content();
     for (const id of stackIds) expect(content).not.toContain(id);
     for (const version of SMALL_VERSIONS) expect(content).not.toContain(version);

@@ -20,17 +20,11 @@ import { createAssetsRouter, loadAssets } from './static-assets.js';
 const HOUR_MS = 3_600_000;
 
 export function createDashboardRouter(deps: DashboardDeps): Router {
-  if (!Number.isInteger(deps.publicMinCohort) || deps.publicMinCohort < 1) {
-    throw new Error(`dashboard: publicMinCohort must be a positive integer, got ${deps.publicMinCohort}`);
-  }
+  const k = deps.publicRelease.policy.minCohort;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`dashboard: the public minimum cohort must be a positive integer, got ${k}`);
   const sessions = createSessionStore({ ttlMs: 8 * HOUR_MS, idleMs: HOUR_MS, maxSessions: 1000, now: deps.now });
   const throttle = createSignInThrottle({ maxFailuresPerWindow: 10, windowMs: 60_000, maxClients: 10_000, now: deps.now });
-  const publicStats = createPublicStatsSource({
-    storage: deps.storage,
-    minCohort: deps.publicMinCohort,
-    now: deps.now,
-    cacheMs: 10 * 60_000,
-  });
+  const publicStats = createPublicStatsSource({ ...deps.publicRelease, storage: deps.storage, now: deps.now });
 
   const router = Router();
   router.use(['/dashboard', '/stats'], securityHeaders());

@@ -3,6 +3,7 @@
 
 import type { ClientKeyHasher } from '../abuse/client-key.js';
 import type { Storage } from '../storage/storage.js';
+import type { PublicStatsSourceOptions } from './public-stats-source.js';
 
 /** The slice of a pino logger the dashboard uses (messages are prefixed with "dashboard:"). */
 export interface DashboardLogger {
@@ -14,8 +15,8 @@ export interface DashboardDeps {
   readonly storage: Storage;
   /** LUNADEFEND_ADMIN_TOKEN; when undefined the signed-in dashboard is off and /stats still works. */
   readonly adminToken: string | undefined;
-  /** Smallest version cohort (deployments) /stats may show; smaller ones merge into "other". */
-  readonly publicMinCohort: number;
+  /** How /stats is released: privacy policy (k included), cohort rule, noise, and when weeks are final. */
+  readonly publicRelease: Omit<PublicStatsSourceOptions, 'storage' | 'now'>;
   /** LUNADEFEND_PUBLIC_URL's origin: what the same-origin check compares Origin with. */
   readonly publicUrl: string | undefined;
   /** Turns a client address into the opaque key the sign-in throttle counts under. */

@@ -1,21 +1,43 @@
-// The figures behind /stats: the last 52 complete ISO weeks (the running week is left out, as its
-// numbers would still grow), each passed through the small-cohort rules. The answer is cached
-// for `cacheMs` and concurrent requests share one query, so a public page cannot be used to load
-// the database; the figures only change once a day anyway.
+// The figures behind /stats: up to 52 ISO weeks, each released once with differential privacy
+// (../privacy/public-release.ts). A week is published only when it can no longer change: its last
+// day is older than the oldest report the receiver still accepts (LUNADEFEND_MAX_REPORT_AGE plus
+// the clock skew), and the history that decides which deployments qualify is still within
+// retention. Fixed inputs plus noise fixed per cell make every published number final: it never
+// moves between requests, so comparing or averaging answers learns nothing. Released weeks are
+// kept in memory; concurrent requests share one query per week.
 
+import { DAY_MS } from '@lunadefend/config';
 import type { Storage } from '../storage/storage.js';
+import { addDays, isoWeekStart } from '../storage/days.js';
+import {
+  OTHER_COHORT,
+  describePolicy,
+  releaseWeek,
+  type CellNoise,
+  type PublicPrivacyPolicy,
+  type PublicPrivacyStatement,
+  type PublicWeek,
+} from '../privacy/public-release.js';
 import { compareVersions } from './daily-series.js';
 import { METRIC_LABELS } from './metric-labels.js';
-import { OTHER_COHORT, type PublicWeek, protectWeek } from './public-cohorts.js';
-import { addDays, isoWeekStart } from '../storage/days.js';
 
 export const PUBLIC_WEEKS = 52;
 
+/** Which deployments count toward a public cohort, and which weeks may be released. */
+export interface PublicCohortRule {
+  /** Distinct UTC days (by receipt) a stack id must have reported on before the week. */
+  readonly minReceiptDays: number;
+  /** How many days before the week those receipt days are looked for. */
+  readonly historyDays: number;
+}
+
 export interface PublicStats {
-  /** Monday of the first week and Sunday of the last, 'YYYY-MM-DD'. */
-  readonly from: string;
-  readonly to: string;
+  /** Monday of the first week and Sunday of the last, 'YYYY-MM-DD'; null when no week is final yet. */
+  readonly from: string | null;
+  readonly to: string | null;
   readonly minCohort: number;
+  readonly cohortRule: PublicCohortRule;
+  readonly privacy: PublicPrivacyStatement;
   /** Cohort names used in any week, OTHER_COHORT first, then versions in order. */
   readonly cohorts: string[];
   /** Report keys in catalog order, with their labels. */
@@ -24,50 +46,78 @@ export interface PublicStats {
 }
 
 export interface PublicStatsSourceOptions {
-  readonly storage: Pick<Storage, 'weeklyStats'>;
-  readonly minCohort: number;
+  readonly storage: Pick<Storage, 'publicContributions'>;
+  readonly policy: PublicPrivacyPolicy;
+  readonly cohortRule: PublicCohortRule;
+  readonly noise: CellNoise;
+  /** Reports whose window ended longer ago are refused (plus the clock skew): after that a week is final. */
+  readonly maxReportAgeMs: number;
+  readonly clockSkewMs: number;
+  readonly retentionDays: number;
   readonly now: () => Date;
-  readonly cacheMs: number;
 }
 
 export interface PublicStatsSource {
   get(): Promise<PublicStats>;
 }
 
-export function publicWeekRange(now: Date): { from: string; to: string; weekStarts: string[] } {
-  const currentWeek = isoWeekStart(now.getTime());
-  const from = addDays(currentWeek, -7 * PUBLIC_WEEKS);
-  const weekStarts = Array.from({ length: PUBLIC_WEEKS }, (_, i) => addDays(from, 7 * i));
-  return { from, to: addDays(currentWeek, -1), weekStarts };
+/** The weeks that are final and whose qualifying history is still kept, oldest first (at most 52). */
+export function publicWeekStarts(now: Date, o: Pick<PublicStatsSourceOptions, 'maxReportAgeMs' | 'clockSkewMs' | 'retentionDays' | 'cohortRule'>): string[] {
+  const nowMs = now.getTime();
+  // The last week whose Sunday-midnight end + max age + skew has passed.
+  let last = isoWeekStart(nowMs - o.maxReportAgeMs - o.clockSkewMs - 7 * DAY_MS);
+  if (Date.parse(`${addDays(last, 7)}T00:00:00Z`) + o.maxReportAgeMs + o.clockSkewMs > nowMs) last = addDays(last, -7);
+  // Retention deletes days before today − retentionDays (+1 day of margin for the daily run).
+  const oldestKept = addDays(new Date(nowMs).toISOString().slice(0, 10), -o.retentionDays + 1);
+  const starts: string[] = [];
+  for (let week = last; starts.length < PUBLIC_WEEKS && addDays(week, -o.cohortRule.historyDays) >= oldestKept; week = addDays(week, -7)) {
+    starts.unshift(week);
+  }
+  return starts;
 }
 
 export function createPublicStatsSource(options: PublicStatsSourceOptions): PublicStatsSource {
-  let cached: { key: string; at: number; value: Promise<PublicStats> } | undefined;
+  const released = new Map<string, Promise<PublicWeek>>();
+  const privacy = describePolicy(options.policy);
+  const { cohortRule } = options;
 
-  const load = async (from: string, to: string, weekStarts: string[]): Promise<PublicStats> => {
-    const rows = await options.storage.weeklyStats({ from, to });
-    const byWeek = new Map(rows.map((row) => [row.weekStart, row]));
-    const weeks = weekStarts.map((start) => protectWeek(start, byWeek.get(start), options.minCohort));
-    const names = new Set(weeks.flatMap((week) => Object.keys(week.deploymentsByVersion)));
-    const versions = [...names].filter((name) => name !== OTHER_COHORT).sort(compareVersions);
-    const cohorts = names.has(OTHER_COHORT) ? [OTHER_COHORT, ...versions] : versions;
-    return { from, to, minCohort: options.minCohort, cohorts, metrics: METRIC_LABELS, weeks };
+  const release = (weekStart: string): Promise<PublicWeek> => {
+    let week = released.get(weekStart);
+    if (week === undefined) {
+      week = options.storage
+        .publicContributions({
+          from: weekStart,
+          to: addDays(weekStart, 6),
+          receivedFrom: addDays(weekStart, -cohortRule.historyDays),
+          receivedBefore: weekStart,
+          minReceiptDays: cohortRule.minReceiptDays,
+        })
+        .then((rows) => releaseWeek(weekStart, rows, options.policy, options.noise));
+      released.set(weekStart, week);
+      // A failed query is not kept: the next request asks again.
+      week.catch(() => released.delete(weekStart));
+    }
+    return week;
   };
 
   return {
-    get() {
-      const now = options.now();
-      const { from, to, weekStarts } = publicWeekRange(now);
-      const key = `${from}/${to}`;
-      if (cached === undefined || cached.key !== key || now.getTime() - cached.at >= options.cacheMs) {
-        const value = load(from, to, weekStarts);
-        cached = { key, at: now.getTime(), value };
-        // A failed query must not be served from the cache until it expires.
-        value.catch(() => {
-          if (cached?.value === value) cached = undefined;
-        });
-      }
-      return cached.value;
+    async get() {
+      const starts = publicWeekStarts(options.now(), options);
+      for (const start of released.keys()) if (!starts.includes(start)) released.delete(start);
+      const weeks = await Promise.all(starts.map(release));
+      const names = new Set(weeks.flatMap((week) => Object.keys(week.deploymentsByVersion)));
+      const versions = [...names].filter((name) => name !== OTHER_COHORT).sort(compareVersions);
+      const cohorts = names.has(OTHER_COHORT) ? [OTHER_COHORT, ...versions] : versions;
+      return {
+        from: starts[0] ?? null,
+        to: starts.length === 0 ? null : addDays(starts[starts.length - 1]!, 6),
+        minCohort: options.policy.minCohort,
+        cohortRule,
+        privacy,
+        cohorts,
+        metrics: METRIC_LABELS,
+        weeks,
+      };
     },
   };
 }

@@ -404,6 +404,42 @@ export function describeStorageContract(name: string, target: () => ContractTarg
       expect(await storage.deleteBefore('2026-03-05')).toEqual({ reports: 1, deploymentRows: 1 });
     });
 
+    it('gives public contributions only of stack ids received on enough distinct days before, flagged reports excluded', async () => {
+      const storage = await fresh();
+      const weekStart = BASE_MS + 14 * DAY_MS; // Monday 2026-03-16
+      const [steady, burst, late] = [randomUUID(), randomUUID(), randomUUID()];
+      const metrics = (n: number) => ({ ...zeroMetrics(), tokenizeSuccess: n, detokenizeFailure: 2 * n });
+      const put = (stack: string, dayMs: number, receivedMs: number, n: number, version = '1.4.2', flag?: string) =>
+        storage.insertReport(makeReport({ stack_id: stack, startMs: dayMs, windowMs: 6 * HOUR_MS, version, metrics: metrics(n) }), {
+          receivedAt: new Date(receivedMs),
+          flagReason: flag,
+          maxReportsPerWindow: 4,
+        });
+      // steady: received on three distinct days in the fortnight before the week.
+      for (const d of [3, 6, 10]) await put(steady, weekStart - d * DAY_MS, weekStart - d * DAY_MS + HOUR_MS, 1);
+      // burst: five back-dated reports all received within one hour the day before the week.
+      for (const d of [2, 3, 4, 5, 6]) await put(burst, weekStart - d * DAY_MS, weekStart - DAY_MS + d * 60_000, 1);
+      // late: three receipt days, but the third is inside the week.
+      for (const d of [2, 5, -1]) await put(late, weekStart - 7 * DAY_MS, weekStart - d * DAY_MS, 1, '1.4.2');
+      // The week: steady upgrades on its second day (two versions that day), one flagged report.
+      await put(steady, weekStart, weekStart + HOUR_MS, 5);
+      await put(steady, weekStart + DAY_MS, weekStart + DAY_MS + HOUR_MS, 7);
+      await put(steady, weekStart + DAY_MS + 6 * HOUR_MS, weekStart + DAY_MS + 7 * HOUR_MS, 11, '1.5.0');
+      await put(steady, weekStart + DAY_MS + 12 * HOUR_MS, weekStart + DAY_MS + 13 * HOUR_MS, 13, '1.5.0');
+      await put(steady, weekStart + 2 * DAY_MS, weekStart + 2 * DAY_MS + HOUR_MS, 999, '1.5.0', 'tokenizeSuccess above bound');
+      for (const stack of [burst, late]) await put(stack, weekStart + 3 * DAY_MS, weekStart + 3 * DAY_MS + HOUR_MS, 17);
+
+      const query = { from: '2026-03-16', to: '2026-03-22', receivedFrom: '2026-02-16', receivedBefore: '2026-03-16', minReceiptDays: 3 };
+      expect(await storage.publicContributions(query)).toEqual([
+        { stackId: steady, day: '2026-03-16', version: '1.4.2', metrics: metrics(5) },
+        { stackId: steady, day: '2026-03-17', version: '1.4.2', metrics: metrics(7) },
+        { stackId: steady, day: '2026-03-17', version: '1.5.0', metrics: metrics(24) },
+      ]);
+      // With two receipt days required, "late" qualifies too; "burst" (one receipt day) never does.
+      const two = await storage.publicContributions({ ...query, minReceiptDays: 2 });
+      expect(new Set(two.map((c) => c.stackId))).toEqual(new Set([steady, late]));
+    });
+
     it('keeps a block list', async () => {
       const storage = await fresh();
       const a = randomUUID();

@@ -12,6 +12,7 @@ import { createInsertBatcher } from './insert-batcher.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type {
   BlockedStack,
+  Contribution,
   DailyStats,
   DayRange,
   DeploymentsPage,
@@ -214,6 +215,22 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         [q.from, q.to],
       );
       return rows.map((r) => String(r.version)).sort();
+    },
+
+    async publicContributions(q): Promise<Contribution[]> {
+      const rows = await query(
+        `with qualified as (
+           select stack_id from reports
+           where flag_reason is null and received_at >= $1::timestamptz and received_at < $2::timestamptz
+           group by stack_id having count(distinct (received_at at time zone 'UTC')::date) >= $3)
+         select r.stack_id::text as stack_id, ${DAY('r.day')} as day, r.version,
+           ${METRIC_COLUMNS.map((c) => `sum(r.${c}) as ${c}`).join(', ')}
+         from reports r join qualified q on q.stack_id = r.stack_id
+         where r.flag_reason is null and r.day between $4 and $5
+         group by r.stack_id, r.day, r.version order by r.stack_id, r.day, r.version`,
+        [`${q.receivedFrom}T00:00:00Z`, `${q.receivedBefore}T00:00:00Z`, q.minReceiptDays, q.from, q.to],
+      );
+      return rows.map((r) => ({ stackId: String(r.stack_id), day: String(r.day), version: String(r.version), metrics: metricsFromRow(r) }));
     },
 
     async flaggedReports(q: FlaggedQuery): Promise<FlaggedReport[]> {

@@ -13,6 +13,7 @@ import { createInsertBatcher } from './insert-batcher.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import type {
   BlockedStack,
+  Contribution,
   DailyStats,
   DayRange,
   DeploymentsPage,
@@ -268,6 +269,22 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         reason: String(r.flag_reason),
         receivedAt: new Date(Number(r.received_at_ms)).toISOString(),
       }));
+    },
+
+    async publicContributions(query): Promise<Contribution[]> {
+      const receivedFrom = Date.parse(`${query.receivedFrom}T00:00:00Z`);
+      const receivedBefore = Date.parse(`${query.receivedBefore}T00:00:00Z`);
+      const rows = stmt(
+        `with qualified as (
+           select stack_id from reports
+           where flag_reason is null and received_at_ms >= ? and received_at_ms < ?
+           group by stack_id having count(distinct received_at_ms / 86400000) >= ?)
+         select r.stack_id, r.day, r.version, ${METRIC_COLUMNS.map((c) => `sum(r.${c}) as ${c}`).join(', ')}
+         from reports r join qualified q on q.stack_id = r.stack_id
+         where r.flag_reason is null and r.day between ? and ?
+         group by r.stack_id, r.day, r.version order by r.stack_id, r.day, r.version`,
+      ).all(receivedFrom, receivedBefore, query.minReceiptDays, query.from, query.to) as Row[];
+      return rows.map((r) => ({ stackId: String(r.stack_id), day: String(r.day), version: String(r.version), metrics: metricsFromRow(r) }));
     },
 
     async blockStack(stackId, reason, at) {

@@ -57,6 +57,28 @@ export interface WeeklyStats {
   readonly totals: Record<ReportKey, number>;
 }
 
+/**
+ * The counted reports behind one public release: a day range, restricted to the stack ids that
+ * qualify for a public cohort — received on at least `minReceiptDays` distinct UTC days (by the
+ * receiver's clock, not the report's window) in [receivedFrom, receivedBefore). A history of
+ * receipt days cannot be bought in one burst of back-dated reports.
+ */
+export interface PublicContributionsQuery extends DayRange {
+  /** First receipt day counted, 'YYYY-MM-DD'. */
+  readonly receivedFrom: string;
+  /** First receipt day not counted, 'YYYY-MM-DD'. */
+  readonly receivedBefore: string;
+  readonly minReceiptDays: number;
+}
+
+/** The counted reports of one qualifying stack id, one UTC day and one version, summed. */
+export interface Contribution {
+  readonly stackId: string;
+  readonly day: string;
+  readonly version: string;
+  readonly metrics: Record<ReportKey, number>;
+}
+
 /** With `versions`, only the days and versions matching them count (for versions and first/last seen). */
 export interface DeploymentsQuery extends DailyStatsQuery {
   readonly limit: number;
@@ -125,6 +147,8 @@ export interface Storage {
   /** Versions with at least one counted report in the range, sorted. */
   versions(query: DayRange): Promise<string[]>;
   flaggedReports(query: FlaggedQuery): Promise<FlaggedReport[]>;
+  /** Per (stack, day, version) sums for public statistics; ordered by stack id, day, version. */
+  publicContributions(query: PublicContributionsQuery): Promise<Contribution[]>;
 
   /** Adds (or updates the reason of) a blocked stack id. */
   blockStack(stackId: string, reason: string, at: Date): Promise<void>;

@@ -11,6 +11,8 @@ export interface SeedReport {
   readonly stackId: string;
   readonly version: string;
   readonly metrics: Record<ReportKey, number>;
+  /** When the receiver got it; default: the time given to insertSeeds. */
+  readonly receivedAt?: Date;
 }
 
 export function toDailyReport(seed: SeedReport): DailyReport {
@@ -28,7 +30,7 @@ export function toDailyReport(seed: SeedReport): DailyReport {
 
 export async function insertSeeds(storage: Storage, seeds: readonly SeedReport[], receivedAt: Date): Promise<void> {
   for (const seed of seeds) {
-    const outcome = await storage.insertReport(toDailyReport(seed), { receivedAt, maxReportsPerWindow: 10 });
+    const outcome = await storage.insertReport(toDailyReport(seed), { receivedAt: seed.receivedAt ?? receivedAt, maxReportsPerWindow: 10 });
     if (outcome.status !== 'accepted') throw new Error(`seed report not accepted: ${outcome.status}`);
   }
 }
@@ -77,24 +79,44 @@ export function dashboardFleet(days: readonly string[]): SeedReport[] {
   return seeds;
 }
 
-/** One report per deployment on the Wednesday of `weekStart`, for each version's cohort size. */
+const addDay = (day: string, n: number): string => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * One report per deployment on the Wednesday of `weekStart`, for each version's cohort size. Each
+ * deployment has a history that qualifies it for /stats: reports received on three distinct days
+ * in the four weeks before (days −20, −19 and −18, so no history report falls into another
+ * cohort week of publicCohortFleet).
+ */
 export function cohortWeek(weekStart: string, cohorts: Record<string, number>): SeedReport[] {
-  const wednesday = new Date(Date.parse(`${weekStart}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+  const wednesday = addDay(weekStart, 2);
   return Object.entries(cohorts).flatMap(([version, size]) =>
-    Array.from({ length: size }, (_, i) => ({ day: wednesday, stackId: randomUUID(), version, metrics: seedMetrics(i, 0) })),
+    Array.from({ length: size }, (_, i) => {
+      const stackId = randomUUID();
+      const history = [-20, -19, -18].map((offset) => ({
+        day: addDay(weekStart, offset),
+        stackId,
+        version,
+        metrics: seedMetrics(i, 0),
+        receivedAt: new Date(`${addDay(weekStart, offset + 1)}T01:00:00Z`),
+      }));
+      return [...history, { day: wednesday, stackId, version, metrics: seedMetrics(i, 0) }];
+    }).flat(),
   );
 }
 
-/** Cohorts around k = 10 in June 2026, one week for each situation of the small-cohort rules. */
+/**
+ * Cohorts in June 2026: three consecutive weeks with two versions far above the naming threshold
+ * and small ones beside them, then a week too small to publish. (A history falling into an
+ * earlier cohort week does not count there: its deployment does not qualify yet.)
+ */
 export function publicCohortFleet(): SeedReport[] {
   return [
-    ...cohortWeek('2026-06-01', { '3.0.0': 15, '2.9.0': 10, '2.8.0': 9, '2.7.0': 2 }),
-    ...cohortWeek('2026-06-08', { '3.0.0': 20, '2.9.0': 11, '2.8.0': 4 }),
-    ...cohortWeek('2026-06-15', { '3.0.0': 6, '2.9.0': 3 }),
-    ...cohortWeek('2026-06-22', { '3.0.0': 10 }),
-    ...cohortWeek('2026-06-29', { '3.1.0': 9, '3.0.0': 9 }),
+    ...cohortWeek('2026-06-01', { '3.0.0': 40, '2.9.0': 30, '2.8.0': 4, '2.7.0': 2 }),
+    ...cohortWeek('2026-06-08', { '3.0.0': 45, '2.9.0': 25, '2.8.0': 3 }),
+    ...cohortWeek('2026-06-15', { '3.0.0': 50, '2.9.0': 28 }),
+    ...cohortWeek('2026-06-22', { '3.0.0': 3, '3.1.0': 2 }),
   ];
 }
 
-/** Versions of publicCohortFleet and dashboardFleet that never reach k = 10 in any week. */
+/** Versions of publicCohortFleet and dashboardFleet that must never be named on /stats. */
 export const SMALL_VERSIONS = ['2.8.0', '2.7.0', '3.1.0', '1.0.0', '1.1.0', '1.2.0'];

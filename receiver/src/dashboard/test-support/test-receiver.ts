@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../logger.js';
+import type { ReceiverConfig } from '../../config.js';
 import { createReceiver, type Receiver } from '../../receiver.js';
 import type { Storage } from '../../storage/storage.js';
 
@@ -17,6 +18,8 @@ export interface TestReceiverOptions {
   /** A store to use instead of a fresh SQLite file (the caller closes it). */
   readonly storage?: Storage;
   readonly now: () => Date;
+  /** Any further settings. */
+  readonly config?: Partial<ReceiverConfig>;
 }
 
 export interface TestReceiver {
@@ -38,6 +41,7 @@ export async function startTestReceiver(options: TestReceiverOptions): Promise<T
       publicMinCohort: options.publicMinCohort ?? 10,
       trustProxy: options.trustProxy ?? false,
       publicUrl: options.publicUrl,
+      ...options.config,
     },
     ...(options.storage === undefined ? {} : { storage: options.storage }),
     now: options.now,
