@@ -6,7 +6,8 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { COLLECTOR_CONFIG_SCHEMA, type LeafNode, type ObjectNode } from './collector-config-schema.js';
 import { EnvSubstitutionError, substituteEnv } from './env-substitution.js';
 import { deepFreeze } from './freeze.js';
-import { parseByteSize, parseDuration } from './units.js';
+import { formatDuration, parseByteSize, parseDuration } from './units.js';
+import { windowRuleProblem } from './window-rule.js';
 
 /** The loaded configuration. Durations are milliseconds, sizes are bytes. */
 export interface CollectorConfig {
@@ -83,6 +84,9 @@ export function loadCollectorConfig(yamlText: string, env: NodeJS.ProcessEnv = p
   const warnings: string[] = [];
   const config = readObject(COLLECTOR_CONFIG_SCHEMA, document, '', env, warnings) as unknown as CollectorConfig;
   checkPipelineReferences(config);
+  const windowMs = config.processors.lunadefend_aggregate.window;
+  const windowProblem = windowRuleProblem(windowMs);
+  if (windowProblem !== undefined) throw new ConfigError('processors.lunadefend_aggregate.window', `${formatDuration(windowMs)} ${windowProblem}`);
   return { config: deepFreeze(config), warnings };
 }
 

@@ -48,6 +48,8 @@ export {
   type CollectorConfig,
   type LoadResult,
 } from './collector-config.js';
+export { configuredStackId } from './collector-config-env.js';
+export { windowRuleProblem } from './window-rule.js';
 export { substituteEnv, EnvSubstitutionError, type Substitution } from './env-substitution.js';
 export { formatDuration, parseByteSize, parseDuration } from './units.js';
 export { MODE_VARIABLES, decideTelemetryMode, type ModeDecision, type TelemetryMode } from './telemetry-mode.js';

@@ -2,13 +2,12 @@
 // the pipeline, serves own metrics and health, and runs the seal/export tick. Tests inject the
 // clock, randomness and environment, and may drive sealDue()/exportDue() themselves.
 
-import { decideTelemetryMode, type CollectorConfig, type TelemetryMode } from '@lunadefend/config';
+import { configuredStackId as stackIdFromEnv, decideTelemetryMode, type CollectorConfig, type TelemetryMode } from '@lunadefend/config';
 import { pino } from 'pino';
 import type { Component, Logger, SyncMetricsConsumer } from './component.js';
-import { CollectorError } from './errors.js';
+import { CollectorError, isRetryable } from './errors.js';
 import type { ExportSummary } from './export/report-exporter.js';
 import { buildPipeline } from './pipeline.js';
-import { normalizeStackId } from './privacy/identity.js';
 import { clearFaultNote, writeFaultNote } from './state/fault-note.js';
 import { createStateHandle, type StateHandle } from './state/state-handle.js';
 import { META } from './state/state-identity.js';
@@ -56,10 +55,11 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
   const random = options.random ?? Math.random;
   const logger = options.logger ?? pino({ base: undefined });
   const decision = decideTelemetryMode(env);
-  const rawStackId = env.LUNADEFEND_STACK_ID?.trim();
-  const configuredStackId = rawStackId === undefined || rawStackId === '' ? undefined : normalizeStackId(rawStackId);
-  if (rawStackId !== undefined && rawStackId !== '' && configuredStackId === undefined) {
-    throw new CollectorError('STACK_ID_INVALID', 'LUNADEFEND_STACK_ID must be a UUID v4 (generate one with `uuidgen`)');
+  let configuredStackId: string | undefined;
+  try {
+    configuredStackId = stackIdFromEnv(env);
+  } catch (error) {
+    throw new CollectorError('STACK_ID_INVALID', error instanceof Error ? error.message : String(error));
   }
   const metrics = createOwnMetrics();
   const state: StateHandle | undefined =
@@ -125,7 +125,7 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
     if (pipeline.exporter?.wedged() !== undefined || noted !== undefined) checkHealth();
   };
 
-  return {
+  const collector: Collector = {
     mode: decision.mode,
     modeDecidedBy: decision.decidedBy,
     consumer: pipeline.consumer,
@@ -141,16 +141,33 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
       started = true;
       for (const warning of decision.warnings) logger.warn({ code: 'MODE_WARNING' }, warning);
       if (state !== undefined) {
-        // Opening early surfaces a broken directory at once; the collector still starts and answers 503.
+        // Opening early surfaces a broken directory at once: a directory that cannot be written yet
+        // still starts (503 until it recovers); a locked directory or an unusable file stops here.
         try {
           state.write((store) => store.metadata.set(META.lastStart, JSON.stringify({ atMs: now(), mode: decision.mode, decidedBy: decision.decidedBy })));
-        } catch {
-          // logged by the state handle
+        } catch (error) {
+          if (error instanceof CollectorError && !isRetryable(error.code)) {
+            state.close();
+            throw error;
+          }
         }
       }
-      await pipeline.intake.start();
-      await metricsEndpoint.start();
-      await health?.start();
+      // Own endpoints before OTLP: if any address cannot be bound, nothing was accepted yet.
+      const listeners = [
+        { key: 'extensions.health_check.endpoint', address: config.extensions.health_check.endpoint, listener: health },
+        { key: 'service.telemetry.metrics.address', address: config.service.telemetry.metrics.address, listener: metricsEndpoint },
+        { key: 'receivers.otlp.protocols.http.endpoint', address: config.receivers.otlp.protocols.http.endpoint, listener: pipeline.intake },
+      ];
+      for (const { key, address, listener } of listeners) {
+        try {
+          await listener?.start();
+        } catch (error) {
+          await collector.shutdown();
+          const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+          const detail = cause?.code ?? (error instanceof Error ? error.message : String(error));
+          throw new CollectorError('LISTEN_FAILED', `cannot listen on ${address} (${key}): ${detail}`, { cause: error });
+        }
+      }
       const otlp = pipeline.intake.address();
       logger.info(
         { component: 'otlp', host: otlp.host, port: otlp.port, mode: decision.mode, modeDecidedBy: decision.decidedBy, metricsPort: metricsEndpoint.address().port, healthPort: health?.address().port },
@@ -180,6 +197,7 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
       return stopped;
     },
   };
+  return collector;
 }
 
 function tryRead<T>(state: StateHandle | undefined, fn: (store: StateStore) => T): T | undefined {

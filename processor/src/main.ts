@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // lunadefend-collector: parse arguments, load the configuration, run the command. The only place
-// that exits the process; a bad configuration stops it with a message naming the key.
+// that exits the process; a bad configuration, a listener that cannot bind or an unusable state
+// stops it with one line that says what is wrong and where.
 
 import { parseArgs, USAGE } from './cli/args.js';
+import { ledgerCommand } from './cli/ledger.js';
 import { previewCommand } from './cli/preview.js';
+import { redeliverCommand } from './cli/redeliver.js';
 import { runCommand } from './cli/run.js';
 import { statusCommand } from './cli/status.js';
 import { loadAndCheck, validateCommand } from './cli/validate.js';
@@ -27,11 +30,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
+  const stateDirectory = loaded.config.extensions.file_storage.directory;
   switch (args.command) {
     case 'preview':
       return previewCommand(loaded.config, out);
     case 'status':
       return statusCommand(loaded.config, env, args.json, out);
+    case 'ledger':
+      return ledgerCommand(stateDirectory, { json: args.json, sinceDay: args.sinceDay }, out);
+    case 'redeliver':
+      return redeliverCommand(stateDirectory, { reportId: args.reportId, all: args.all }, Date.now(), out);
     case 'run':
       for (const warning of loaded.warnings) console.error(`warning: ${warning}`);
       return runCommand(loaded.config, env);
@@ -45,7 +53,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const code = error instanceof CollectorError ? error.code : 'FATAL';
-    console.error(`lunadefend-collector: ${code}: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    process.stderr.write(`lunadefend-collector: ${code}: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Never half-run: whatever the failed start left open (a listener, a timer) ends with the process.
+    process.exit(1);
   },
 );

@@ -3,7 +3,7 @@
 // are described, never echoed). After start-up the frozen config is the only source of settings.
 
 import { existsSync } from 'node:fs';
-import { DAY_MS, REPORT_KEYS, parseByteSize, parseDuration, type ReportKey } from '@lunadefend/config';
+import { DAY_MS, REPORT_KEYS, parseByteSize, parseDuration, windowRuleProblem, type ReportKey } from '@lunadefend/config';
 import { DEFAULT_PLAUSIBILITY_BOUNDS_PER_DAY } from './ingest/plausibility.js';
 import { parseEpsilon, toNumber } from './privacy/calibration.js';
 import { DEFAULT_SQLITE_PATH, parseDatabaseUrl, type StorageTarget } from './storage/open-storage.js';
@@ -171,9 +171,8 @@ export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
   }
 
   const windowMs = duration('LUNADEFEND_WINDOW', d.windowMs, 1000);
-  if (windowMs > DAY_MS || DAY_MS % windowMs !== 0) {
-    fail('LUNADEFEND_WINDOW', JSON.stringify(get('LUNADEFEND_WINDOW')), 'must divide 24h evenly (24h in production)');
-  }
+  const windowProblem = windowRuleProblem(windowMs);
+  if (windowProblem !== undefined) fail('LUNADEFEND_WINDOW', JSON.stringify(get('LUNADEFEND_WINDOW')), windowProblem);
 
   const certFile = get('LUNADEFEND_TLS_CERT_FILE');
   const keyFile = get('LUNADEFEND_TLS_KEY_FILE');

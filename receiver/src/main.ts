@@ -43,8 +43,12 @@ async function serve(config: ReceiverConfig): Promise<void> {
   try {
     await receiver.start();
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const isListen = (error as NodeJS.ErrnoException).syscall === 'listen';
     logger.fatal({ error: (error as Error).message }, 'receiver: could not start');
     await receiver.shutdown().catch(() => undefined);
+    // One line that names the address and the variables that set it, not only a log record.
+    if (isListen) process.stderr.write(`lunadefend-receiver: cannot listen on ${config.host}:${config.port} (HOST, PORT): ${code ?? (error as Error).message}\n`);
     process.exit(1);
   }
 }

@@ -55,9 +55,40 @@ describe('lunadefend-collector validate', () => {
     expect(result.stdout).toContain(key);
   });
 
+  it.each([
+    ['7h', 'processors.lunadefend_aggregate.window: 7h must divide 24h evenly'],
+    ['36h', 'processors.lunadefend_aggregate.window: 36h must divide 24h evenly'],
+  ])('rejects a %s window, which the receiver would refuse, exactly as run does', (window, message) => {
+    fixture = makeFixture();
+    const bad = join(fixture.dir, 'bad.yaml');
+    writeFileSync(bad, fixtureYaml(fixture.dir).replace(/window: \S+/, `window: ${window}`));
+    const validate = runCli(['validate', '--config', bad]);
+    expect(validate.status).toBe(1);
+    expect(validate.stdout).toContain(message);
+    expect(validate.stdout).toContain('key: processors.lunadefend_aggregate.window');
+    const run = runCli(['run', '--config', bad], { LUNADEFEND_TELEMETRY: 'local' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(message);
+  });
+
+  it('rejects a LUNADEFEND_STACK_ID that is not a UUID v4, naming the variable and the value, exactly as run does', () => {
+    fixture = makeFixture();
+    const env = { LUNADEFEND_STACK_ID: 'not-a-uuid', LUNADEFEND_TELEMETRY: 'local' };
+    const validate = runCli(['validate', '--config', fixture.configPath], env);
+    expect(validate.status).toBe(1);
+    expect(validate.stdout).toContain('LUNADEFEND_STACK_ID: "not-a-uuid" is not a UUID v4');
+    expect(validate.stdout).toContain('key: LUNADEFEND_STACK_ID');
+    const run = runCli(['run', '--config', fixture.configPath], env);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('LUNADEFEND_STACK_ID: "not-a-uuid" is not a UUID v4');
+    expect(runCli(['validate', '--config', fixture.configPath], { LUNADEFEND_STACK_ID: '6F1C2B9E-3D4A-4B5C-8D7E-9F0A1B2C3D4E' }).status).toBe(0);
+  });
+
   it('fails on a missing file and on unknown arguments', () => {
     expect(runCli(['validate', '--config', '/nonexistent/otel-collector.yaml']).status).toBe(1);
     expect(runCli(['frobnicate']).status).toBe(2);
+    expect(runCli(['redeliver']).status).toBe(2);
+    expect(runCli(['ledger', '--since', 'yesterday']).status).toBe(2);
   });
 });
 

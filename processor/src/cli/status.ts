@@ -4,10 +4,18 @@
 import { decideTelemetryMode, formatUtcTimestamp, type CollectorConfig } from '@lunadefend/config';
 import { describeSkew, SKEW_WARN_MS } from '../export/clock-skew.js';
 import { readFaultNote } from '../state/fault-note.js';
+import { stateFileProblem } from '../state/state-file-check.js';
 import { readCollectorState } from '../state/state-reader.js';
+import { describeWindowMismatch, windowMismatchOf } from './window-mismatch.js';
 
 export function statusCommand(config: CollectorConfig, env: NodeJS.ProcessEnv, json: boolean, out: (line: string) => void): number {
   const decision = decideTelemetryMode(env);
+  // The same verdict `run` reaches at start-up: an unusable state file is reported, not read.
+  const problem = stateFileProblem(config.extensions.file_storage.directory);
+  if (problem !== undefined) {
+    out(json ? JSON.stringify({ mode: decision.mode, decidedBy: decision.decidedBy, stateDirectory: config.extensions.file_storage.directory, stateProblem: { code: problem.code, message: problem.message } }, null, 2) : `state:           ${problem.code}: ${problem.message}`);
+    return 1;
+  }
   const state = readCollectorState(config.extensions.file_storage.directory);
   const fault = readFaultNote(config.extensions.file_storage.directory);
   const status = {
@@ -22,7 +30,9 @@ export function statusCommand(config: CollectorConfig, env: NodeJS.ProcessEnv, j
     openReports: state.openReports,
     outboxDepth: state.outbox.length,
     nextSend: state.outbox.length === 0 ? null : formatUtcTimestamp(Math.min(...state.outbox.map((e) => e.nextAttemptMs))),
-    deadLetters: state.deadLetters.map((d) => ({ reportId: d.reportId, windowEnd: formatUtcTimestamp(d.windowEndMs), status: d.status, error: d.error })),
+    deadLetters: state.deadLetters.map((d) => ({
+      reportId: d.reportId, windowEnd: formatUtcTimestamp(d.windowEndMs), status: d.status, error: d.error, windowMismatch: windowMismatchOf(d) ?? null,
+    })),
     ledgerEntries: state.ledgerEntries,
     reportsExpired: state.reportsExpired,
     lastSend: state.lastSend === undefined ? null : { ...state.lastSend, at: formatUtcTimestamp(state.lastSend.atMs) },
@@ -44,7 +54,9 @@ export function statusCommand(config: CollectorConfig, env: NodeJS.ProcessEnv, j
   out(`open reports:    ${status.openReports}`);
   out(`outbox depth:    ${status.outboxDepth}${status.nextSend === null ? '' : ` (next attempt ${status.nextSend})`}`);
   out(`dead letters:    ${status.deadLetters.length}`);
-  for (const d of status.deadLetters) out(`  ${d.reportId} window ending ${d.windowEnd}: ${d.error}`);
+  for (const d of status.deadLetters) {
+    out(`  ${d.reportId} window ending ${d.windowEnd}: ${d.windowMismatch === null ? d.error : describeWindowMismatch(d.windowMismatch)}`);
+  }
   out(`ledger entries:  ${status.ledgerEntries}`);
   out(`reports expired: ${status.reportsExpired}`);
   const last = status.lastSend;

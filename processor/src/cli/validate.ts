@@ -1,7 +1,7 @@
-// `validate`: load the file exactly as `run` would (environment substitution, schema, pipeline
-// references) and say which key is wrong.
+// `validate`: load the file exactly as `run` does — environment substitution, schema, the window
+// rule, pipeline references, LUNADEFEND_STACK_ID — and say which key (or variable) is wrong.
 
-import { ConfigError, loadCollectorConfigFile, type CollectorConfig } from '@lunadefend/config';
+import { ConfigError, configuredStackId, loadCollectorConfigFile, type CollectorConfig } from '@lunadefend/config';
 import { checkPipeline } from '../pipeline.js';
 
 export type Loaded = { readonly ok: true; readonly config: CollectorConfig; readonly warnings: readonly string[] } | { readonly ok: false; readonly error: ConfigError };
@@ -11,6 +11,7 @@ export function loadAndCheck(path: string, env: NodeJS.ProcessEnv): Loaded {
   try {
     const { config, warnings } = loadCollectorConfigFile(path, env);
     checkPipeline(config);
+    configuredStackId(env);
     return { ok: true, config, warnings };
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, error };

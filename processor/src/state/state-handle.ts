@@ -3,9 +3,12 @@
 // tries again on the next use, so a directory that becomes writable again (space freed,
 // permissions fixed, volume remounted) recovers without a restart. It logs each transition once.
 
+import { mkdirSync } from 'node:fs';
 import type { Logger } from '../component.js';
-import { CollectorError } from '../errors.js';
+import { CollectorError, isRetryable } from '../errors.js';
+import { stateFileProblem } from './state-file-check.js';
 import { loadStateIdentity, type StateIdentity } from './state-identity.js';
+import { lockStateDirectory, type StateLock } from './state-lock.js';
 import { openStateStore, toStateError, type StateStore } from './state-store.js';
 
 export interface StateHandle {
@@ -29,6 +32,7 @@ export interface StateHandleOptions {
 export function createStateHandle(options: StateHandleOptions): StateHandle {
   let store: StateStore | undefined;
   let identity: StateIdentity | undefined;
+  let lock: StateLock | undefined;
   let healthy = true;
   let closed = false;
 
@@ -44,7 +48,10 @@ export function createStateHandle(options: StateHandleOptions): StateHandle {
     }
     if (healthy) {
       healthy = false;
-      options.logger.error({ code: failure.code, reason: failure.message }, 'state: the state file cannot be written; answering 503 until it recovers');
+      options.logger.error(
+        { code: failure.code, reason: failure.message },
+        isRetryable(failure.code) ? 'state: the state file cannot be written; answering 503 until it recovers' : 'state: the state file cannot be used',
+      );
     }
     return failure;
   };
@@ -53,6 +60,15 @@ export function createStateHandle(options: StateHandleOptions): StateHandle {
     if (closed) throw new CollectorError('STATE_UNAVAILABLE', 'state: closed');
     if (store === undefined || identity === undefined) {
       try {
+        // One collector per directory, and never over a file that is not usable state.
+        if (lock === undefined) {
+          mkdirSync(options.directory, { recursive: true, mode: 0o700 });
+          lock = lockStateDirectory(options.directory, options.now());
+          const previous = lock.tookOverFrom;
+          if (previous !== undefined) options.logger.warn({ pid: previous.pid, since: previous.since }, 'state: took over the lock of a collector that ended without releasing it');
+        }
+        const problem = stateFileProblem(options.directory);
+        if (problem !== undefined) throw problem;
         store = openStateStore({ directory: options.directory });
         identity = loadStateIdentity(store, { nowMs: options.now() });
       } catch (error) {
@@ -103,6 +119,8 @@ export function createStateHandle(options: StateHandleOptions): StateHandle {
       closed = true;
       store?.close();
       store = undefined;
+      lock?.release();
+      lock = undefined;
     },
   };
 }

@@ -7,7 +7,7 @@ import type { CollectorConfig } from '@lunadefend/config';
 import { reportBody } from '../window/report-body.js';
 import { META } from './state-identity.js';
 import { openStateStore, STATE_FILE_NAME, type StateStore } from './state-store.js';
-import type { DeadLetter, OutboxEntry } from './tables.js';
+import type { DeadLetter, LedgerEntry, OutboxEntry } from './tables.js';
 
 export interface LastSend {
   readonly atMs: number;
@@ -84,4 +84,9 @@ export function previewReports(config: CollectorConfig): ReportPreview {
     outbox: store.outbox.list().map((entry) => entry.body),
   }));
   return preview ?? { open: [], outbox: [] };
+}
+
+/** Every ledger entry, oldest first (empty without a state file). */
+export function readLedger(directory: string): LedgerEntry[] {
+  return withReadonlyStore(directory, (store) => store.ledger.list()) ?? [];
 }

@@ -88,6 +88,7 @@ export interface Tables {
   readonly deadLetters: {
     insert(entry: DeadLetter): void;
     list(): DeadLetter[];
+    delete(reportId: string): void;
     count(): number;
   };
   readonly ledger: {
@@ -213,6 +214,7 @@ export function createTables(db: Database.Database): Tables {
           error: r.error as string,
           deadAtMs: r.dead_at_ms as number,
         })),
+      delete: (reportId) => void sql('DELETE FROM dead_letters WHERE report_id = ?').run(reportId),
       count: count('dead_letters'),
     },
     ledger: {

@@ -29,7 +29,7 @@ export function createHttpEndpoint(options: { readonly name: string; readonly en
       s.keepAliveTimeout = 5000;
       await new Promise<void>((resolve, reject) => {
         s.once('error', (error: NodeJS.ErrnoException) =>
-          reject(new CollectorError('LISTEN_FAILED', `${options.name}: cannot listen on ${options.endpoint}: ${error.code ?? error.message}`)),
+          reject(new CollectorError('LISTEN_FAILED', `${options.name}: cannot listen on ${options.endpoint}: ${error.code ?? error.message}`, { cause: error })),
         );
         s.listen(hostPort.port, hostPort.host, () => resolve());
       });

@@ -1,0 +1,69 @@
+// `ledger`: every report that left this deployment (or, in local mode, would have left), read
+// from the state file's append-only ledger: when, the outcome, and the SHA-256 of its exact bytes;
+// `--json` adds the bytes themselves. One row formatter and one JSON shape, so a new column is
+// one change in each.
+
+import { createHash } from 'node:crypto';
+import { formatUtcTimestamp } from '@lunadefend/config';
+import { readLedger } from '../state/state-reader.js';
+import type { LedgerEntry } from '../state/tables.js';
+
+export interface LedgerRow {
+  readonly reportId: string;
+  readonly deliveredAt: string;
+  /** accepted | duplicate | local */
+  readonly outcome: string;
+  readonly httpStatus: number | null;
+  readonly windowStart: string | null;
+  readonly sha256: string;
+  /** The exact bytes that were sent, as sent. */
+  readonly body: string;
+}
+
+export function ledgerRow(entry: LedgerEntry): LedgerRow {
+  return {
+    reportId: entry.reportId,
+    deliveredAt: formatUtcTimestamp(entry.deliveredAtMs),
+    outcome: entry.outcome,
+    httpStatus: entry.status,
+    windowStart: windowStartOf(entry.body),
+    sha256: createHash('sha256').update(entry.body, 'utf8').digest('hex'),
+    body: entry.body,
+  };
+}
+
+export const LEDGER_HEADER = 'delivered at           outcome    http  window start           report id                             sha256';
+
+/** One text line per entry (never the body). */
+export function formatLedgerRow(row: LedgerRow): string {
+  return [
+    row.deliveredAt.padEnd(22),
+    row.outcome.padEnd(10),
+    String(row.httpStatus ?? '-').padEnd(5),
+    (row.windowStart ?? '?').padEnd(22),
+    row.reportId.padEnd(37),
+    row.sha256,
+  ].join(' ');
+}
+
+export function ledgerCommand(directory: string, options: { json: boolean; sinceDay: string | undefined }, out: (line: string) => void): number {
+  const sinceMs = options.sinceDay === undefined ? Number.NEGATIVE_INFINITY : Date.parse(`${options.sinceDay}T00:00:00Z`);
+  const rows = readLedger(directory).filter((e) => e.deliveredAtMs >= sinceMs).map(ledgerRow);
+  if (options.json) {
+    out(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  out(`# ${rows.length} report(s) in the ledger${options.sinceDay === undefined ? '' : ` since ${options.sinceDay}`}; \`ledger --json\` shows their exact bytes`);
+  if (rows.length > 0) out(LEDGER_HEADER);
+  for (const row of rows) out(formatLedgerRow(row));
+  return 0;
+}
+
+function windowStartOf(body: string): string | null {
+  try {
+    const start = (JSON.parse(body) as { window?: { start?: unknown } }).window?.start;
+    return typeof start === 'string' ? start : null;
+  } catch {
+    return null;
+  }
+}

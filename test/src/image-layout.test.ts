@@ -1,0 +1,113 @@
+// The image works: its runtime layout is assembled from the Dockerfile (no container engine; see
+// support/image-layout.ts) and every service of docker-compose.yml is started from it with its
+// compose command and environment, until each answers its health check. Only addresses change
+// (free ports, a fresh PostgreSQL database, a temporary state directory) so runs never collide.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assembleImageLayout, type ImageLayout } from './support/image-layout.js';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from './support/postgres.js';
+import { REPO_ROOT } from './support/process.js';
+import { waitUntil } from './support/wait.js';
+
+interface Service {
+  command: string[];
+  environment?: Record<string, string>;
+  healthcheck: { test: string[] };
+}
+const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+
+/** Compose `${VAR:-default}` / `${VAR:?msg}` with their defaults (the variables are unset here). */
+const composeDefault = (value: string) => value.replace(/\$\{[A-Z_]+(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, fallback: string | undefined) => fallback ?? 'x');
+const composeEnv = (name: string) => Object.fromEntries(Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, composeDefault(v)]));
+const healthUrl = (name: string) => new URL(/http:\/\/[^'"]+/.exec(compose.services[name]!.healthcheck.test.join(' '))![0]);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+let work: string;
+let layout: ImageLayout;
+let database: TestDatabase | undefined;
+const children: { name: string; child: ChildProcess; output: string[] }[] = [];
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'lunadefend-image-'));
+  layout = assembleImageLayout(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'), REPO_ROOT, join(work, 'root'));
+  const pg = await postgresAvailability();
+  if (pg.available) database = await createTestDatabase(pg.adminUrl);
+}, 120_000);
+
+afterAll(async () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await database?.drop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function start(name: string, env: Record<string, string>): { child: ChildProcess; output: string[] } {
+  const [node, ...args] = compose.services[name]!.command;
+  expect(node).toBe('node');
+  // The image's own Node is this machine's Node 20; nothing from the checkout is on any path.
+  const child = spawn(process.execPath, args, {
+    cwd: layout.workdir,
+    env: { PATH: process.env.PATH, HOME: work, ...layout.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  children.push({ name, child, output });
+  return { child, output };
+}
+
+async function healthy(name: string, port: number, service: { child: ChildProcess; output: string[] }): Promise<void> {
+  const url = healthUrl(name);
+  url.port = String(port);
+  await waitUntil(`${name} to answer its health check`, async () => {
+    if (service.child.exitCode !== null) throw new Error(`${name} exited ${service.child.exitCode}: ${service.output.join('').slice(-2000)}`);
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+    return response?.ok === true;
+  }, { timeoutMs: 30_000 }).catch((error: Error) => {
+    throw new Error(`${error.message}\n${name} output:\n${service.output.join('').slice(-2000)}`);
+  });
+}
+
+describe('the image built from the Dockerfile', () => {
+  it('ships production dependencies only, with the native addon in place', () => {
+    expect(readFileSync(layout.onDisk('/app/package.json'), 'utf8')).toContain('"workspaces"');
+    expect(() => readFileSync(layout.onDisk('/app/node_modules/vitest/package.json'))).toThrow();
+    expect(() => readFileSync(layout.onDisk('/app/node_modules/typescript/package.json'))).toThrow();
+    expect(readFileSync(layout.onDisk('/app/node_modules/better-sqlite3/package.json'), 'utf8')).toContain('better-sqlite3');
+  });
+
+  it('starts the receiver, the tokenizer and its collector sidecar with their compose commands, each answering its health check', async () => {
+    if (database === undefined) return expect.fail('PostgreSQL is needed: the compose receiver stores reports there');
+    const [receiverPort, tokenizerPort, otlpPort, healthPort, metricsPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    // The collector's health and own-metrics addresses live in otel-collector.yaml, not in variables.
+    const config = layout.onDisk('/app/otel-collector.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('127.0.0.1:13133', `127.0.0.1:${healthPort}`).replace('127.0.0.1:8888', `127.0.0.1:${metricsPort}`));
+
+    const receiver = start('receiver', { ...composeEnv('receiver'), HOST: '127.0.0.1', PORT: String(receiverPort), DATABASE_URL: database.url });
+    await healthy('receiver', receiverPort, receiver);
+
+    const tokenizer = start('tokenizer', { ...composeEnv('tokenizer'), PORT: String(tokenizerPort), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}` });
+    await healthy('tokenizer', tokenizerPort, tokenizer);
+
+    const collector = start('collector', {
+      ...composeEnv('collector'),
+      LUNADEFEND_OTLP_ENDPOINT: `127.0.0.1:${otlpPort}`,
+      LUNADEFEND_METRICS_ENDPOINT: `http://127.0.0.1:${receiverPort}/v1/reports`,
+      LUNADEFEND_STATE_DIR: layout.onDisk(composeEnv('collector').LUNADEFEND_STATE_DIR!),
+    });
+    await healthy('collector', healthPort, collector);
+  }, 120_000);
+});
