@@ -47,13 +47,14 @@ export const COLLECTOR_CONFIG_SCHEMA: ObjectNode = object('The collector sidecar
       window: leaf('duration', '24h', 'Length of a UTC-aligned aggregation window; 24h in production, seconds for tests and demos.', 1000),
       send_jitter: leaf('duration', '1h', 'Each sealed report is sent at window end plus a random delay up to this, to spread a fleet out.'),
       max_streams: leaf('positive-integer', 10_000, 'Most cumulative streams tracked at once; points of new streams beyond it are rejected.', 1),
+      max_streams_per_producer: leaf('positive-integer', 2_500, 'Most of those streams one producer (one set of resource attributes) may hold; its new streams beyond it are rejected, so a noisy producer cannot take the budget from the others.', 1),
       stream_staleness: leaf('duration', '1h', 'A cumulative stream not seen this long may be evicted to make room for a new one (eviction never causes a double count).', 1000),
     }),
   }),
   exporters: object('Where reports go.', {
     lunadefend: object('The daily report exporter.', {
       endpoint: leaf('url', 'https://metrics.lunadefend.example/v1/reports', 'URL of the central receiver reports are POSTed to.'),
-      timeout: leaf('duration', '10s', 'Time limit of one send attempt.', 1),
+      timeout: leaf('duration', '10s', 'Time limit of one whole send attempt: connect, request and response together.', 1),
       retry_on_failure: object('Retry of failed sends (429, 5xx, network errors).', {
         initial_interval: leaf('duration', '5s', 'First retry delay; doubled after each failure, with jitter.', 1),
         max_interval: leaf('duration', '1h', 'Largest retry delay.', 1),

@@ -76,7 +76,7 @@ describe('collector configuration', () => {
     const { config, warnings } = loadCollectorConfigFile(rootYaml, {});
     expect(warnings).toEqual([]);
     expect(config.receivers.otlp.protocols.http).toEqual({ endpoint: '127.0.0.1:4318', max_request_body_size: 8_388_608 });
-    expect(config.processors.lunadefend_aggregate).toEqual({ window: 86_400_000, send_jitter: 3_600_000, max_streams: 10_000, stream_staleness: 3_600_000 });
+    expect(config.processors.lunadefend_aggregate).toEqual({ window: 86_400_000, send_jitter: 3_600_000, max_streams: 10_000, max_streams_per_producer: 2_500, stream_staleness: 3_600_000 });
     expect(config.exporters.lunadefend).toEqual({
       endpoint: 'https://metrics.lunadefend.example/v1/reports',
       timeout: 10_000,
@@ -143,6 +143,6 @@ describe('collector configuration', () => {
     const keys = collectorConfigKeys().map((k) => k.path);
     expect(keys).toContain('processors.lunadefend_aggregate.send_jitter');
     expect(keys).toContain('exporters.lunadefend.retry_on_failure.max_age');
-    expect(keys).toHaveLength(18);
+    expect(keys).toHaveLength(19);
   });
 });

@@ -21,6 +21,7 @@ export interface CollectorConfig {
       readonly window: number;
       readonly send_jitter: number;
       readonly max_streams: number;
+      readonly max_streams_per_producer: number;
       readonly stream_staleness: number;
     };
   };

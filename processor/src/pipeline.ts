@@ -61,11 +61,12 @@ export function buildPipeline(config: CollectorConfig, deps: PipelineDeps): Pipe
   } else {
     const aggregating = createAggregatingConsumer({
       state: deps.state,
-      toDelta: createToDelta({ maxStreams: aggregate.max_streams, streamStalenessMs: aggregate.stream_staleness }),
+      toDelta: createToDelta({ maxStreams: aggregate.max_streams, maxStreamsPerProducer: aggregate.max_streams_per_producer, streamStalenessMs: aggregate.stream_staleness }),
       windowTotals: createWindowTotals({ windowMs: aggregate.window, ...(deps.newReportId ? { newReportId: deps.newReportId } : {}) }),
       configuredStackId: deps.configuredStackId,
       now: deps.now,
       metrics: deps.metrics,
+      logger: deps.logger,
     });
     consumer = aggregating;
     intakeConsumer = createGroupCommitConsumer(aggregating);

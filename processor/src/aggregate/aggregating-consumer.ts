@@ -4,7 +4,7 @@
 // group-commit.ts), each with its own outcome. If the state cannot be written nothing of the batch
 // is kept and every request gets `unavailable` (503 + Retry-After); clients send them again.
 
-import type { ConsumeOutcome, SyncMetricsConsumer } from '../component.js';
+import type { ConsumeOutcome, Logger, SyncMetricsConsumer } from '../component.js';
 import { CollectorError } from '../errors.js';
 import type { ToDelta } from '../delta/to-delta.js';
 import { countDataPoints, type MetricsRequest } from '../otlp/model.js';
@@ -24,6 +24,7 @@ export interface AggregatingConsumerOptions {
   readonly configuredStackId: string | undefined;
   readonly now: () => number;
   readonly metrics: OwnMetrics;
+  readonly logger?: Logger;
 }
 
 export interface BatchMetricsConsumer extends SyncMetricsConsumer {
@@ -36,6 +37,7 @@ interface Counted {
   rejected: Map<RejectReason, number>;
   dropped: Map<DropReason, number>;
   evicted: number;
+  epochLoweredToNs: bigint | undefined;
 }
 
 export function createAggregatingConsumer(options: AggregatingConsumerOptions): BatchMetricsConsumer {
@@ -56,7 +58,7 @@ export function createAggregatingConsumer(options: AggregatingConsumerOptions): 
           options.windowTotals.add(store, delta.deltas, receivedAtMs);
           for (const [reason, n] of delta.rejected) filtered.rejected.set(reason, (filtered.rejected.get(reason) ?? 0) + n);
           for (const [reason, n] of delta.dropped) filtered.dropped.set(reason, (filtered.dropped.get(reason) ?? 0) + n);
-          return { accepted: delta.deltas.length, rejected: filtered.rejected, dropped: filtered.dropped, evicted: delta.evicted };
+          return { accepted: delta.deltas.length, rejected: filtered.rejected, dropped: filtered.dropped, evicted: delta.evicted, epochLoweredToNs: delta.epochLoweredToNs };
         }),
       );
     } catch (error) {
@@ -75,6 +77,12 @@ export function createAggregatingConsumer(options: AggregatingConsumerOptions): 
         rejectedDataPoints += n;
       }
       if (outcome.evicted > 0) options.metrics.streamsEvicted(outcome.evicted);
+      if (outcome.epochLoweredToNs !== undefined) {
+        options.logger?.warn(
+          { code: 'CLOCK_SKEW', epoch: new Date(Number(outcome.epochLoweredToNs / 1_000_000n)).toISOString() },
+          'to-delta: this host\'s clock reads earlier than the state epoch, which was taken from a clock that was ahead; the epoch is lowered to now',
+        );
+      }
       return { kind: 'accepted', rejectedDataPoints, errorMessage: describeRejections(outcome.rejected) };
     });
   };

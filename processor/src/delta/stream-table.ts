@@ -18,13 +18,13 @@ const LOG_ENTRIES_PER_STREAM = 8;
 const MIN_LOG_ENTRIES = 8_000;
 
 export interface StreamTable {
-  /** Must be called in the transaction before the other methods: loads the rows when needed. */
-  open(store: StateStore): void;
+  /** Must be called in the transaction before the other methods: loads the rows when needed (then true). */
+  open(store: StateStore): boolean;
   get(key: StreamKey): StreamRow | undefined;
   set(key: StreamKey, row: StreamRow): void;
   size(): number;
   /** Forgets streams last seen before `beforeMs`; how many, and the latest start time among them. */
-  evictSeenBefore(beforeMs: number): { evicted: number; maxStartNs: bigint | undefined };
+  evictSeenBefore(beforeMs: number, onEvict?: (key: StreamKey) => void): { evicted: number; maxStartNs: bigint | undefined };
   /** Writes what changed since the last flush into the open transaction. */
   flush(store: StateStore): void;
   /** The transaction failed: forget everything, load again on next open(). */
@@ -51,7 +51,9 @@ export function createStreamTable(): StreamTable {
   return {
     open(store) {
       // A different store object means the handle reopened the file: trust only what it holds.
-      if (loadedFrom !== store) load(store);
+      if (loadedFrom === store) return false;
+      load(store);
+      return true;
     },
     get: (key) => rows.get(key),
     set(key, row) {
@@ -59,13 +61,14 @@ export function createStreamTable(): StreamTable {
       changes.set(key, row);
     },
     size: () => rows.size,
-    evictSeenBefore(beforeMs) {
+    evictSeenBefore(beforeMs, onEvict) {
       let evicted = 0;
       let maxStartNs: bigint | undefined;
       for (const [key, row] of rows) {
         if (row.lastSeenMs >= beforeMs) continue;
         rows.delete(key);
         changes.delete(key);
+        onEvict?.(key);
         evicted++;
         if (maxStartNs === undefined || row.startNs > maxStartNs) maxStartNs = row.startNs;
       }

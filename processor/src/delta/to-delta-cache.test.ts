@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 const cumulative = (key: number, value: number, timeNs: bigint): FilteredPoint => ({
-  reportKey: 'tokenizeSuccess', temporality: 2, streamKey: String.fromCharCode(key).repeat(16), startNs: 2_000n, timeNs, value, version: '1.0.0', stackId: 's',
+  reportKey: 'tokenizeSuccess', temporality: 2, streamKey: String.fromCharCode(key).repeat(16), producerKey: 'p'.repeat(16), startNs: 2_000n, timeNs, value, version: '1.0.0', stackId: 's',
 });
 
 describe('to-delta stream cache', () => {

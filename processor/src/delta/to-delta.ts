@@ -4,11 +4,19 @@
 // watermark (latest evicted start time) rises so an evicted stream that comes back is a baseline:
 // eviction can lose a stream's unseen increments, but it can never count anything twice.
 // The stream table is in memory and written through to the transaction (stream-table.ts).
+// Fair share: each producer (a keyed hash of its resource attributes) may hold at most
+// `maxStreamsPerProducer` streams; its new streams beyond that are rejected (producer_stream_limit)
+// so one noisy producer cannot take the budget from the others. Ownership is kept in memory: after
+// a restart, loaded streams belong to nobody until evicted, so a producer may briefly hold up to
+// twice its share — never more than max_streams in all.
+// Time: when our clock reads earlier than the state epoch, the epoch was taken from a clock that
+// was ahead; it is lowered to now (still no earlier than the file's real birth) and stored.
 
 import type { StateStore } from '../state/state-store.js';
 import { META } from '../state/state-identity.js';
 import { TEMPORALITY_CUMULATIVE, type FilteredPoint, type DropReason, type RejectReason } from '../privacy/allowlist-filter.js';
 import { cumulativeToDelta } from './cumulative-to-delta.js';
+import type { StreamKey } from '../privacy/stream-key.js';
 import { createStreamTable } from './stream-table.js';
 
 export interface DeltaPoint {
@@ -21,10 +29,14 @@ export interface ToDeltaResult {
   readonly rejected: Map<RejectReason, number>;
   readonly dropped: Map<DropReason, number>;
   readonly evicted: number;
+  /** The epoch was found ahead of our clock and lowered to this (ns); undefined otherwise. */
+  readonly epochLoweredToNs: bigint | undefined;
 }
 
 export interface ToDeltaOptions {
   readonly maxStreams: number;
+  /** Most streams one producer may hold (default: max_streams, i.e. no share). */
+  readonly maxStreamsPerProducer?: number;
   readonly streamStalenessMs: number;
 }
 
@@ -41,6 +53,18 @@ export interface ToDelta {
 export function createToDelta(options: ToDeltaOptions): ToDelta {
   const streams = createStreamTable();
   let evictedUpToNs: bigint | undefined;
+  const perProducerLimit = options.maxStreamsPerProducer ?? options.maxStreams;
+  const owners = new Map<StreamKey, StreamKey>();
+  const held = new Map<StreamKey, number>();
+  let loweredEpochNs: bigint | undefined;
+  const release = (key: StreamKey) => {
+    const owner = owners.get(key);
+    if (owner === undefined) return;
+    owners.delete(key);
+    const n = (held.get(owner) ?? 1) - 1;
+    if (n > 0) held.set(owner, n);
+    else held.delete(owner);
+  };
 
   return {
     apply(store, epochNs, points, nowMs) {
@@ -49,8 +73,20 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
       const dropped = new Map<DropReason, number>();
       let evicted = 0;
       let evictionTried = false; // once per call: nothing new turns stale mid-request
-      streams.open(store);
+      if (streams.open(store)) {
+        owners.clear();
+        held.clear();
+      }
       evictedUpToNs ??= BigInt(store.metadata.get(META.evictedStartNs) ?? '0');
+      let epochLoweredToNs: bigint | undefined;
+      let countFromNs = loweredEpochNs !== undefined && loweredEpochNs < epochNs ? loweredEpochNs : epochNs;
+      const nowNs = BigInt(Math.trunc(nowMs)) * 1_000_000n;
+      if (nowNs < countFromNs) {
+        countFromNs = nowNs;
+        loweredEpochNs = nowNs;
+        epochLoweredToNs = nowNs;
+        store.metadata.set(META.epochNs, nowNs.toString());
+      }
       for (const point of points) {
         if (point.temporality !== TEMPORALITY_CUMULATIVE || point.streamKey === undefined) {
           deltas.push({ point, delta: point.value });
@@ -60,7 +96,7 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
         if (prior === undefined) {
           if (streams.size() >= options.maxStreams && !evictionTried) {
             evictionTried = true;
-            const eviction = streams.evictSeenBefore(nowMs - options.streamStalenessMs);
+            const eviction = streams.evictSeenBefore(nowMs - options.streamStalenessMs, release);
             evicted += eviction.evicted;
             if (eviction.maxStartNs !== undefined && eviction.maxStartNs > evictedUpToNs) {
               evictedUpToNs = eviction.maxStartNs;
@@ -71,22 +107,31 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
             rejected.set('stream_limit', (rejected.get('stream_limit') ?? 0) + 1);
             continue;
           }
+          if (point.producerKey !== undefined && (held.get(point.producerKey) ?? 0) >= perProducerLimit) {
+            rejected.set('producer_stream_limit', (rejected.get('producer_stream_limit') ?? 0) + 1);
+            continue;
+          }
         }
-        const decision = cumulativeToDelta(point, prior, { countFromNs: epochNs, evictedUpToNs }, nowMs);
-        if (decision.kind === 'out_of_order') {
-          dropped.set('out_of_order', (dropped.get('out_of_order') ?? 0) + 1);
+        const decision = cumulativeToDelta(point, prior, { countFromNs, evictedUpToNs }, nowMs);
+        if (decision.kind === 'out_of_order' || decision.kind === 'conflict') {
+          dropped.set(decision.kind, (dropped.get(decision.kind) ?? 0) + 1);
           continue;
+        }
+        if (prior === undefined && point.producerKey !== undefined) {
+          owners.set(point.streamKey, point.producerKey);
+          held.set(point.producerKey, (held.get(point.producerKey) ?? 0) + 1);
         }
         streams.set(point.streamKey, decision.next);
         deltas.push({ point, delta: decision.kind === 'delta' ? decision.delta : 0 });
       }
       streams.flush(store);
-      return { deltas, rejected, dropped, evicted };
+      return { deltas, rejected, dropped, evicted, epochLoweredToNs };
     },
     rollback() {
       // The state file may have been closed and reopened: nothing in memory is trusted any more.
       streams.rollback();
       evictedUpToNs = undefined;
+      loweredEpochNs = undefined;
     },
   };
 }

@@ -15,10 +15,11 @@ describe('privacy filter', () => {
     expect(result.dropped.size).toBe(0);
     expect(result.points).toHaveLength(1);
     const [p] = result.points;
-    expect(Object.keys(p ?? {}).sort()).toEqual(['reportKey', 'stackId', 'startNs', 'streamKey', 'temporality', 'timeNs', 'value', 'version']);
+    expect(Object.keys(p ?? {}).sort()).toEqual(['producerKey', 'reportKey', 'stackId', 'startNs', 'streamKey', 'temporality', 'timeNs', 'value', 'version']);
     expect(p?.reportKey).toBe('tokenizeSuccess');
     expect(p?.stackId).toBe(FALLBACK);
     expect(p?.streamKey?.length).toBe(16);
+    expect(p?.producerKey?.length).toBe(16); // a keyed hash of the resource, never its attributes
     expect(JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain('alice');
   });
 

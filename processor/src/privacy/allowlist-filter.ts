@@ -24,11 +24,12 @@ export const REJECT_REASONS = [
   'invalid_version',
   'invalid_stack_id',
   'stream_limit',
+  'producer_stream_limit',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** Why a valid point was left out without telling the client; docs/errors.md lists each. */
-export const DROP_REASONS = ['not_in_catalog', 'not_monotonic_sum', 'no_recorded_value', 'out_of_order', 'telemetry_off'] as const;
+export const DROP_REASONS = ['not_in_catalog', 'not_monotonic_sum', 'no_recorded_value', 'out_of_order', 'conflict', 'legacy_otlp', 'telemetry_off'] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 export interface FilteredPoint {
@@ -36,6 +37,8 @@ export interface FilteredPoint {
   readonly temporality: typeof TEMPORALITY_DELTA | typeof TEMPORALITY_CUMULATIVE;
   /** Present for cumulative points only: they are the ones whose history matters. */
   readonly streamKey: StreamKey | undefined;
+  /** Present with streamKey: a keyed hash of the resource attributes (the producer's share of stream state). */
+  readonly producerKey: StreamKey | undefined;
   readonly startNs: bigint;
   readonly timeNs: bigint;
   readonly value: number;
@@ -62,6 +65,7 @@ export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defau
   for (const rm of request.resourceMetrics) {
     const identity = readIdentity(rm.resourceAttributes, defaultStackId);
     let resourceText: string | undefined;
+    let producerKey: StreamKey | undefined;
     for (const sm of rm.scopeMetrics) {
       let scopeText: string | undefined;
       for (const metric of sm.metrics) {
@@ -95,6 +99,7 @@ export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defau
           let streamKey: StreamKey | undefined;
           if (cumulative) {
             resourceText ??= keyer.canonicalResource(rm.resourceAttributes);
+            producerKey ??= keyer.metric(resourceText, '', '').key([], 0n);
             scopeText ??= keyer.canonicalScope(sm.scope);
             keys ??= keyer.metric(resourceText, scopeText, metric.name);
             streamKey = keys.key(point.attributes, point.startTimeUnixNano);
@@ -103,6 +108,7 @@ export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defau
             reportKey,
             temporality: cumulative ? TEMPORALITY_CUMULATIVE : TEMPORALITY_DELTA,
             streamKey,
+            producerKey: cumulative ? producerKey : undefined,
             startNs: point.startTimeUnixNano,
             timeNs: point.timeUnixNano,
             value: point.value as number,
