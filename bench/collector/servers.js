@@ -22,6 +22,7 @@ function handle(name, child, port, cleanup = () => {}) {
   return {
     name,
     port,
+    pid: child.pid,
     usage() {
       return new Promise((resolve, reject) => {
         const onMessage = (message) => {

@@ -81,8 +81,10 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
     if (state === undefined) return { healthy: true, state: 'none' };
     const writable = state.probe();
     const wedged = pipeline.exporter?.wedged();
+    const fault = state.fault();
     let verdict: HealthVerdict = { healthy: true, state: 'writable' };
-    if (!writable) verdict = { healthy: false, state: 'unwritable', reason: 'STATE_UNAVAILABLE: the state file cannot be written' };
+    if (fault !== undefined) verdict = { healthy: false, state: 'corrupt', reason: `${fault.code}: ${fault.reason}` };
+    else if (!writable) verdict = { healthy: false, state: 'unwritable', reason: 'STATE_UNAVAILABLE: the state file cannot be written' };
     else if (wedged !== undefined) {
       verdict = { healthy: false, state: 'writable', reason: `EXPORT_NOT_RECORDED: report ${wedged.reportId} sent ${wedged.failures} times without its outcome being written (${wedged.reason})` };
     }
@@ -122,7 +124,7 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
   const tick = async (): Promise<void> => {
     sealDue();
     await exportDue();
-    if (pipeline.exporter?.wedged() !== undefined || noted !== undefined) checkHealth();
+    if (pipeline.exporter?.wedged() !== undefined || state?.fault() !== undefined || noted !== undefined) checkHealth();
   };
 
   const collector: Collector = {

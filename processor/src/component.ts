@@ -40,6 +40,7 @@ export type IntakeRefusal =
   | 'method_not_allowed' // 405
   | 'unsupported_media_type' // 415
   | 'malformed' // 400: undecodable body, bad gzip, wrong types
+  | 'request_timeout' // 408: headers and body not complete within the request timeout
   | 'too_large' // 413: over max_request_body_size after decompression
   | 'unavailable' // 503: state not writable
   | 'not_found'; // 404: any path but /v1/metrics

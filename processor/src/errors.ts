@@ -11,7 +11,10 @@ export const COLLECTOR_ERRORS = {
     summary: 'The state file cannot be opened or written (directory missing, unwritable or full); OTLP requests get 503 + Retry-After until it recovers.',
   },
   STATE_TOO_NEW: { retryable: false, summary: 'The state file was written by a newer collector (unknown migration version).' },
-  STATE_CORRUPT: { retryable: false, summary: 'The state file is empty (0 bytes), not a SQLite database, or fails its integrity check; it is never replaced automatically.' },
+  STATE_CORRUPT: {
+    retryable: false,
+    summary: 'The state file is empty (0 bytes), not a SQLite database, or fails its integrity check (at start-up, or after a failed transaction while running); it is never replaced automatically.',
+  },
   STATE_UNREADABLE: { retryable: false, summary: 'The state file exists but the collector cannot read and write it (permissions).' },
   STATE_LOCKED: { retryable: false, summary: 'Another running collector holds the state directory; the message names its pid and host.' },
   EXPORT_NETWORK: { retryable: true, summary: 'The report endpoint could not be reached (connection refused, reset, DNS).' },

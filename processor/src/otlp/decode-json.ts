@@ -33,6 +33,13 @@ const OTHER_KINDS: Readonly<Record<string, OtherData['kind']>> = {
   exponentialHistogram: 'exponential_histogram',
   exponential_histogram: 'exponential_histogram',
   summary: 'summary',
+  // Pre-0.9 OTLP (removed from the protocol in 2021): counted visibly as legacy_otlp, never decoded.
+  intSum: 'legacy',
+  int_sum: 'legacy',
+  intGauge: 'legacy',
+  int_gauge: 'legacy',
+  intHistogram: 'legacy',
+  int_histogram: 'legacy',
 };
 
 /** Decodes OTLP/JSON text; throws OtlpDecodeError for invalid JSON or wrongly typed values. */
@@ -59,15 +66,20 @@ function decodeResourceMetrics(item: unknown): ResourceMetrics {
   const object = asObject(item, '');
   let resourceAttributes: KeyValue[] = [];
   let scopeMetrics: ScopeMetrics[] = [];
+  let legacy: ScopeMetrics[] = [];
   for (const name in object) {
     const field = object[name];
     if (name === 'resource') {
       if (field !== null) resourceAttributes = attributesOf(field, name);
     } else if (name === 'scopeMetrics' || name === 'scope_metrics') {
       scopeMetrics = asArray(field, name, decodeScopeMetrics);
+    } else if (name === 'instrumentationLibraryMetrics' || name === 'instrumentation_library_metrics') {
+      legacy = asArray(field, name, decodeScopeMetrics);
     }
   }
-  return { resourceAttributes, scopeMetrics };
+  // OTLP before 0.15 (and senders kept on it) named scopes "instrumentation library"; like the Go
+  // collector, they are read as scopes when the request carries no scopes of the new name.
+  return { resourceAttributes, scopeMetrics: scopeMetrics.length === 0 ? legacy : scopeMetrics };
 }
 
 /** The attributes of a Resource or a Scope object; its other fields are not read. */
@@ -82,7 +94,7 @@ function decodeScopeMetrics(item: unknown): ScopeMetrics {
   let metrics: Metric[] = [];
   for (const name in object) {
     const field = object[name];
-    if (name === 'scope') {
+    if (name === 'scope' || name === 'instrumentationLibrary' || name === 'instrumentation_library') {
       if (field !== null) scope = decodeScope(field);
     } else if (name === 'metrics') {
       metrics = asArray(field, name, decodeMetric);

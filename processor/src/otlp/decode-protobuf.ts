@@ -22,6 +22,8 @@ const tag = (field: number, wire: number): number => (field << 3) | wire;
 const REQUEST_RESOURCE_METRICS = tag(1, WIRE_LEN);
 const RM_RESOURCE = tag(1, WIRE_LEN);
 const RM_SCOPE_METRICS = tag(2, WIRE_LEN);
+/** OTLP 0.15–0.18 `instrumentation_library_metrics`: the same layout as ScopeMetrics (library = scope). */
+const RM_LEGACY_LIBRARY_METRICS = tag(1000, WIRE_LEN);
 const RESOURCE_ATTRIBUTES = tag(1, WIRE_LEN);
 const SM_SCOPE = tag(1, WIRE_LEN);
 const SM_METRICS = tag(2, WIRE_LEN);
@@ -29,6 +31,9 @@ const SCOPE_NAME = tag(1, WIRE_LEN);
 const SCOPE_VERSION = tag(2, WIRE_LEN);
 const SCOPE_ATTRIBUTES = tag(3, WIRE_LEN);
 const METRIC_NAME = tag(1, WIRE_LEN);
+const METRIC_LEGACY_INT_GAUGE = tag(4, WIRE_LEN); // pre-0.9 IntGauge, IntSum, IntHistogram
+const METRIC_LEGACY_INT_SUM = tag(6, WIRE_LEN);
+const METRIC_LEGACY_INT_HISTOGRAM = tag(8, WIRE_LEN);
 const METRIC_GAUGE = tag(5, WIRE_LEN);
 const METRIC_SUM = tag(7, WIRE_LEN);
 const METRIC_HISTOGRAM = tag(9, WIRE_LEN);
@@ -49,6 +54,9 @@ const OTHER_KINDS = new Map<number, OtherData['kind']>([
   [METRIC_HISTOGRAM, 'histogram'],
   [METRIC_EXP_HISTOGRAM, 'exponential_histogram'],
   [METRIC_SUMMARY, 'summary'],
+  [METRIC_LEGACY_INT_GAUGE, 'legacy'],
+  [METRIC_LEGACY_INT_SUM, 'legacy'],
+  [METRIC_LEGACY_INT_HISTOGRAM, 'legacy'],
 ]);
 
 /** Decodes a binary ExportMetricsServiceRequest; throws OtlpDecodeError on malformed input. */
@@ -76,14 +84,17 @@ function decodeResourceMetrics(r: WireReader, end: number): ResourceMetrics {
   // A singular message field seen twice is merged (repeated fields appended), per protobuf.
   const resourceAttributes: KeyValue[] = [];
   const scopeMetrics: ScopeMetrics[] = [];
+  const legacy: ScopeMetrics[] = [];
   while (r.pos < end) {
     const t = r.varint32();
     if (t === RM_SCOPE_METRICS) scopeMetrics.push(decodeScopeMetrics(r, r.lengthEnd(end)));
+    else if (t === RM_LEGACY_LIBRARY_METRICS) legacy.push(decodeScopeMetrics(r, r.lengthEnd(end)));
     else if (t === RM_RESOURCE) decodeAttributesOnly(r, r.lengthEnd(end), RESOURCE_ATTRIBUTES, resourceAttributes);
     else r.skip(t, end);
   }
   r.expectEnd(end);
-  return { resourceAttributes, scopeMetrics };
+  // Like the Go collector: the deprecated field is read as scopes when no scopes of the new name came.
+  return { resourceAttributes, scopeMetrics: scopeMetrics.length === 0 ? legacy : scopeMetrics };
 }
 
 function decodeAttributesOnly(r: WireReader, end: number, attributesTag: number, into: KeyValue[]): void {

@@ -12,6 +12,7 @@ import { readBody } from './body-reader.js';
 import { decodeJsonMetricsRequest } from './decode-json.js';
 import { decodeProtobufMetricsRequest } from './decode-protobuf.js';
 import { OtlpDecodeError } from './decode-error.js';
+import { checkJsonShape } from './json-shape.js';
 import { countDataPoints, type MetricsRequest } from './model.js';
 import {
   BAD_GZIP,
@@ -40,6 +41,8 @@ export interface OtlpHttpIntakeOptions {
   readonly maxDecodedItems?: number;
   /** How long shutdown() waits for requests still uploading before it cuts them off. Default 5 s. */
   readonly shutdownGraceMs?: number;
+  /** Longest a request may take to arrive, headers and body (408 after). Default 10 s. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface OtlpHttpIntake extends Component {
@@ -58,8 +61,19 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
   // A real data point or attribute takes well over 16 bytes on the wire (times and values alone
   // are 18), so this refuses only requests built to blow up in memory (see ItemBudget).
   const maxItems = options.maxDecodedItems ?? Math.max(1024, Math.floor(maxRequestBodyBytes / 16));
+  // JSON.parse builds the whole tree before the item budget can apply: the text is checked first
+  // for its number of values (one per 96 bytes of the limit: ~9,000 data points in 8 MiB, where an
+  // SDK export of the catalog counters holds a handful), which bounds what parsing can allocate:
+  // peak memory stays under 4x the body limit (docs/benchmarks.md, Collector).
+  const maxJsonValues = Math.max(1024, Math.floor(maxRequestBodyBytes / 96));
+  const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   let server: Server | undefined;
   let closing: Promise<void> | undefined;
+
+  function decodeJsonBody(bytes: Buffer, limits: { maxItems: number }): MetricsRequest {
+    checkJsonShape(bytes, maxJsonValues);
+    return decodeJsonMetricsRequest(bytes.toString('utf8'), limits);
+  }
 
   function refuse(res: ServerResponse, encoding: OtlpEncoding | undefined, refusal: Refusal, headers: Record<string, string> = {}): void {
     observer.requestRefused(refusal.reason);
@@ -98,7 +112,7 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
       request =
         encoding === 'protobuf'
           ? decodeProtobufMetricsRequest(body.bytes, limits)
-          : decodeJsonMetricsRequest(body.bytes.toString('utf8'), limits);
+          : decodeJsonBody(body.bytes, limits);
     } catch (error) {
       if (!(error instanceof OtlpDecodeError)) throw error;
       if (error.code === 'OTLP_TOO_MANY_ITEMS') return refuse(res, encoding, { ...TOO_LARGE, message: error.message });
@@ -138,6 +152,11 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
       socket.destroy();
       return;
     }
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      observer.requestRefused('request_timeout');
+      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     observer.requestRefused('malformed');
     logger.debug({ status: 400, reason: 'malformed' }, 'otlp intake: unparseable HTTP request');
     socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -146,7 +165,8 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
   const intake: OtlpHttpIntake = {
     async start(): Promise<void> {
       if (server !== undefined || closing !== undefined) throw new Error('otlp intake: start() called twice');
-      const created = createServer(onRequest);
+      // A request must arrive whole within requestTimeoutMs (checked every second), not Node's 300 s.
+      const created = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000 }, onRequest);
       created.on('clientError', onClientError);
       server = created;
       await new Promise<void>((resolve, reject) => {

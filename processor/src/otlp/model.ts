@@ -48,7 +48,8 @@ export interface SumData {
 
 /** Any other data kind, or none: only the number of points is kept. */
 export interface OtherData {
-  readonly kind: 'gauge' | 'histogram' | 'exponential_histogram' | 'summary' | 'none';
+  /** 'legacy': a pre-0.9 OTLP int kind (IntSum, IntGauge, IntHistogram), counted, never decoded. */
+  readonly kind: 'gauge' | 'histogram' | 'exponential_histogram' | 'summary' | 'legacy' | 'none';
   readonly dataPointCount: number;
 }
 

@@ -72,6 +72,10 @@ export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defau
         let keys: MetricKeyContext | undefined;
         const data = metric.data;
         const count = data.kind === 'sum' ? data.dataPoints.length : data.dataPointCount;
+        if (data.kind === 'legacy') {
+          bump(dropped, 'legacy_otlp', count);
+          continue;
+        }
         const reportKey = reportKeyOf(metric.name);
         if (reportKey === undefined) {
           bump(dropped, 'not_in_catalog', count);

@@ -2,11 +2,15 @@
 // into STATE_UNAVAILABLE (the intake answers 503 + Retry-After), closes the broken connection and
 // tries again on the next use, so a directory that becomes writable again (space freed,
 // permissions fixed, volume remounted) recovers without a restart. It logs each transition once.
+// A failed transaction is followed by SQLite's integrity check: a corrupt page or a damaged WAL
+// will not heal by itself, so the handle then refuses every use (STATE_CORRUPT: 503 to OTLP, no
+// sends) and says why in fault(), until a check passes again (the file was repaired or replaced).
 
 import { mkdirSync } from 'node:fs';
 import type { Logger } from '../component.js';
 import { CollectorError, isRetryable } from '../errors.js';
 import { stateFileProblem } from './state-file-check.js';
+import { checkStateIntegrity } from './integrity.js';
 import { loadStateIdentity, type StateIdentity } from './state-identity.js';
 import { lockStateDirectory, type StateLock } from './state-lock.js';
 import { openStateStore, toStateError, type StateStore } from './state-store.js';
@@ -20,6 +24,8 @@ export interface StateHandle {
   writable(): boolean;
   /** Tries a small write now (health check); true when the state is writable. */
   probe(): boolean;
+  /** Why the state file is not to be trusted (a corrupt page, a damaged WAL), when it is not. */
+  fault(): { readonly code: 'STATE_CORRUPT'; readonly reason: string } | undefined;
   close(): void;
 }
 
@@ -29,12 +35,30 @@ export interface StateHandleOptions {
   readonly now: () => number;
 }
 
+/** How often a file found corrupt is checked again. */
+const RECHECK_CORRUPT_MS = 30_000;
+
 export function createStateHandle(options: StateHandleOptions): StateHandle {
   let store: StateStore | undefined;
   let identity: StateIdentity | undefined;
   let lock: StateLock | undefined;
   let healthy = true;
   let closed = false;
+  let corrupt: { reason: string; checkedAtMs: number } | undefined;
+
+  /** After a failed transaction: a full disk or a lock leaves the file sound; corruption does not. */
+  const checkIntegrity = () => {
+    const verdict = checkStateIntegrity(options.directory);
+    if (verdict.kind === 'corrupt') {
+      if (corrupt === undefined) {
+        options.logger.error({ code: 'STATE_CORRUPT', reason: verdict.reason }, 'state: the state file is corrupt; answering 503 and sending nothing until it is repaired or replaced (see docs/guarantees.md)');
+      }
+      corrupt = { reason: verdict.reason, checkedAtMs: options.now() };
+    } else if (verdict.kind === 'ok' && corrupt !== undefined) {
+      corrupt = undefined;
+      options.logger.info('state: the state file passes its integrity check again');
+    }
+  };
 
   const fail = (error: unknown, context: string): CollectorError => {
     const failure = toStateError(error, context);
@@ -46,6 +70,9 @@ export function createStateHandle(options: StateHandleOptions): StateHandle {
       }
       store = undefined;
     }
+    // Checked on the first failure, and whenever SQLite itself says the file is damaged.
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (healthy || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') checkIntegrity();
     if (healthy) {
       healthy = false;
       options.logger.error(
@@ -58,6 +85,11 @@ export function createStateHandle(options: StateHandleOptions): StateHandle {
 
   const open = (): { store: StateStore; identity: StateIdentity } => {
     if (closed) throw new CollectorError('STATE_UNAVAILABLE', 'state: closed');
+    if (corrupt !== undefined) {
+      // Looked at again now and then: a repaired or replaced file is used again without a restart.
+      if (options.now() - corrupt.checkedAtMs >= RECHECK_CORRUPT_MS) checkIntegrity();
+      if (corrupt !== undefined) throw new CollectorError('STATE_CORRUPT', `state: ${corrupt.reason}`);
+    }
     if (store === undefined || identity === undefined) {
       try {
         // One collector per directory, and never over a file that is not usable state.
@@ -92,7 +124,7 @@ export function createStateHandle(options: StateHandleOptions): StateHandle {
       try {
         result = opened.store.transaction(() => fn(opened.store, opened.identity));
       } catch (error) {
-        if (error instanceof CollectorError && error.code !== 'STATE_UNAVAILABLE') throw error;
+        if (error instanceof CollectorError && error.code !== 'STATE_UNAVAILABLE' && error.code !== 'STATE_CORRUPT') throw error;
         throw fail(error, 'cannot write the state file');
       }
       recovered();
@@ -106,7 +138,8 @@ export function createStateHandle(options: StateHandleOptions): StateHandle {
         throw fail(error, 'cannot read the state file');
       }
     },
-    writable: () => healthy,
+    writable: () => healthy && corrupt === undefined,
+    fault: () => (corrupt === undefined ? undefined : { code: 'STATE_CORRUPT', reason: corrupt.reason }),
     probe() {
       try {
         this.write((s) => s.metadata.set('health_probe', String(options.now())));
