@@ -70,9 +70,10 @@ export function createStateHandle(options: StateHandleOptions): StateHandle {
       }
       store = undefined;
     }
-    // Checked on the first failure, and whenever SQLite itself says the file is damaged.
+    // Checked on the first failure of SQLite itself, and whenever it says the file is damaged. A
+    // CollectorError is already a verdict (the start-up file check ran its own integrity check).
     const code = String((error as { code?: unknown }).code ?? '');
-    if (healthy || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') checkIntegrity();
+    if (!(error instanceof CollectorError) && (healthy || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) checkIntegrity();
     if (healthy) {
       healthy = false;
       options.logger.error(
