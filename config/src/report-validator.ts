@@ -1,8 +1,12 @@
-// Validation of daily reports: the JSON Schema (compiled once with ajv) plus the checks a schema
-// cannot express (the window is aligned to UTC and exactly one window long).
+// Validation of daily reports: the JSON Schema of a version (compiled once with ajv) plus the
+// checks a schema cannot express (the window is aligned to UTC and exactly one window long). The
+// collector checks its own reports against the newest version; a receiver accepts every version
+// its catalog has published, each against its own schema, and names a newer one as unsupported
+// (the sender keeps such a report and retries: docs/report-contract.md).
 
-import { Ajv, type ErrorObject } from 'ajv';
-import { REPORT_SCHEMA, type DailyReport, type ReportWindow } from './report-schema.js';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { METRIC_CATALOG, type MetricCatalog } from './catalog.js';
+import { REPORT_SCHEMA, buildReportSchemas, type DailyReport, type ReportWindow, type VersionedReport } from './report-schema.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -14,21 +18,50 @@ export interface ValidationIssue {
 
 export type ReportCheck = { ok: true; report: DailyReport } | { ok: false; errors: ValidationIssue[] };
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
+/** Why a report of some version was refused: it breaks its schema, or its version is newer than ours. */
+export type VersionedReportCheck =
+  | { ok: true; report: VersionedReport }
+  | { ok: false; reason: 'schema_violation' | 'unsupported_schema_version'; errors: ValidationIssue[] };
 
-function validator(): ReturnType<Ajv['compile']> {
-  if (compiled === undefined) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    compiled = ajv.compile(REPORT_SCHEMA as Record<string, unknown>);
-  }
-  return compiled;
+export interface ReportValidator {
+  /** Every schema version accepted, oldest first. */
+  readonly versions: readonly number[];
+  /** Checks `value` against the schema of the version it names (the newest when it names none we know). */
+  validate(value: unknown): VersionedReportCheck;
 }
 
-/** Checks `value` against the report JSON Schema, naming the path of every failure. */
+/** Compiles the schema of every version of `catalog` once. */
+export function createReportValidator(catalog: MetricCatalog = METRIC_CATALOG): ReportValidator {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  const compiled = new Map<number, ValidateFunction>();
+  for (const [version, schema] of buildReportSchemas(catalog)) compiled.set(version, ajv.compile(schema as Record<string, unknown>));
+  const versions = Object.freeze([...compiled.keys()]);
+  const latest = versions[versions.length - 1] ?? 0;
+  return {
+    versions,
+    validate(value) {
+      const named = isObject(value) ? value.schema_version : undefined;
+      if (Number.isSafeInteger(named) && (named as number) > latest) {
+        return {
+          ok: false,
+          reason: 'unsupported_schema_version',
+          errors: [{ path: '/schema_version', message: `is ${String(named)}; the versions accepted are 1 to ${latest}` }],
+        };
+      }
+      const validate = compiled.get(named as number) ?? compiled.get(latest)!;
+      if (validate(value)) return { ok: true, report: value as VersionedReport };
+      return { ok: false, reason: 'schema_violation', errors: (validate.errors ?? []).map(toIssue) };
+    },
+  };
+}
+
+let current: ValidateFunction | undefined;
+
+/** Checks `value` against the schema of the version this code writes, naming the path of every failure. */
 export function validateReportSchema(value: unknown): ReportCheck {
-  const validate = validator();
-  if (validate(value)) return { ok: true, report: value as DailyReport };
-  return { ok: false, errors: (validate.errors ?? []).map(toIssue) };
+  current ??= new Ajv({ allErrors: true, strict: true }).compile(REPORT_SCHEMA as Record<string, unknown>);
+  if (current(value)) return { ok: true, report: value as DailyReport };
+  return { ok: false, errors: (current.errors ?? []).map(toIssue) };
 }
 
 /**
@@ -71,6 +104,10 @@ export function parseUtcTimestamp(text: string): number | undefined {
 /** The canonical report form of a timestamp: seconds precision unless milliseconds are needed. */
 export function formatUtcTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function toIssue(error: ErrorObject): ValidationIssue {

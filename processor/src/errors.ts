@@ -28,6 +28,10 @@ export const COLLECTOR_ERRORS = {
     retryable: true,
     summary: 'A send finished but its outcome could not be written to the state file; the report is held back with backoff and sent again (the receiver removes the duplicate).',
   },
+  EXPORT_SCHEMA_VERSION: {
+    retryable: true,
+    summary: 'The receiver does not accept this report schema version yet (it is older than the collector); the report is kept and retried with backoff.',
+  },
   EXPORT_REJECTED: { retryable: false, summary: 'The receiver answered another 4xx; the report moves to the dead-letter table with the error.' },
   REPORT_EXPIRED: { retryable: false, summary: 'A report was not delivered within retry_on_failure.max_age after its window ended; it is dropped and counted.' },
   REPORT_INVALID: { retryable: false, summary: 'A sealed report failed the report schema; it is dead-lettered instead of sent (a bug, never expected).' },

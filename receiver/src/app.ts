@@ -4,6 +4,7 @@
 
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import type { ReportValidator } from '@lunadefend/config';
 import type { AlertWebhook } from './alerts/alert-webhook.js';
 import type { BlockList } from './abuse/block-list.js';
 import type { ClientKeyHasher } from './abuse/client-key.js';
@@ -37,6 +38,7 @@ export interface AppDeps {
   readonly alerts: AlertWebhook;
   /** The noise stream of each published /stats number. */
   readonly publicNoise: CellNoise;
+  readonly reportValidator: ReportValidator;
 }
 
 export function createApp(deps: AppDeps): Express {

@@ -10,6 +10,7 @@ export const RECEIVER_ERRORS = {
   invalid_url_encoding: { status: 400, message: 'request path or query has invalid %-encoding' },
   request_timeout: { status: 408, message: 'request body did not arrive in time' },
   schema_violation: { status: 400, message: 'report does not match the daily report schema' },
+  unsupported_schema_version: { status: 400, message: 'report schema version is newer than this receiver accepts; keep it and retry later' },
   invalid_window: { status: 400, message: 'report window is not aligned or not one window long' },
   window_in_future: { status: 400, message: 'report window ends in the future' },
   window_too_old: { status: 400, message: 'report window ended longer ago than the accepted age' },

@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { createReportValidator, type MetricCatalog } from '@lunadefend/config';
 import { createAlertWebhook } from './alerts/alert-webhook.js';
 import { createBlockList } from './abuse/block-list.js';
 import { createClientKeyHasher } from './abuse/client-key.js';
@@ -34,6 +35,11 @@ export interface ReceiverOptions {
   readonly blockListRefreshMs?: number;
   /** Run the retention job at start and daily (default true). */
   readonly retention?: boolean;
+  /**
+   * The catalog whose schema versions are accepted and whose counters are stored (default: this
+   * build's). With `storage`, the store must have been created for the same catalog.
+   */
+  readonly catalog?: MetricCatalog;
 }
 
 export interface ReceiverAddress {
@@ -61,7 +67,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
   const nowMs = (): number => now().getTime();
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const ownsStorage = options.storage === undefined;
-  const storage = options.storage ?? openStorage(config.database, config.databasePoolSize);
+  const storage = options.storage ?? openStorage(config.database, config.databasePoolSize, options.catalog);
   const metrics = createReceiverMetrics();
   const alerts = createAlertWebhook({ url: config.alertWebhookUrl, logger, metrics, now });
   const blockList = createBlockList({ storage, nowMs, ...(options.blockListRefreshMs === undefined ? {} : { refreshMs: options.blockListRefreshMs }) });
@@ -83,6 +89,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     plausibility: createPlausibilityCheck({ boundsPerDay: config.plausibilityBoundsPerDay, windowMs: config.windowMs }),
     alerts,
     publicNoise: publicNoise.noise,
+    reportValidator: createReportValidator(options.catalog),
   });
 
   let server: Server | undefined;

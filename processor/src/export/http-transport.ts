@@ -1,8 +1,9 @@
 // One POST of a report body to the receiver, classified once: delivered (any 2xx, including
 // 200 "duplicate"), retryable (429, 5xx, network error, timeout, a window the receiver's clock
-// has not reached yet) or rejected (any other status). The body is sent exactly as stored; the
-// response body is read only for a short error code. `timeoutMs` bounds the whole exchange —
-// connect, request and response together — so a receiver trickling bytes costs at most that.
+// has not reached yet, a receiver older than our report schema version) or rejected (any other
+// status). The body is sent exactly as stored; the response body is read only for a short error
+// code. `timeoutMs` bounds the whole exchange — connect, request and response together — so a
+// receiver trickling bytes costs at most that.
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -76,6 +77,7 @@ function classify(res: IncomingMessage, text: string): SendResult {
   if (status === 400 && errorCode(text) === 'window_in_future') {
     return { kind: 'retryable', code: 'EXPORT_WINDOW_IN_FUTURE', status, retryAfter, detail: error, serverDate };
   }
+  if (isSchemaVersionMismatch(text)) return { kind: 'retryable', code: 'EXPORT_SCHEMA_VERSION', status, retryAfter, detail: error, serverDate };
   return { kind: 'rejected', status, error, serverDate };
 }
 
@@ -94,6 +96,22 @@ function errorCode(text: string): string | undefined {
     return typeof error === 'string' ? error : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The receiver does not know our schema version yet: it says so (`unsupported_schema_version`), or,
+ * released before it could, refuses `/schema_version` as a schema violation. Our reports are
+ * checked against our own schema before they are sent, so that complaint can only mean an older
+ * receiver: never dead-letter it (docs/report-contract.md).
+ */
+function isSchemaVersionMismatch(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown; details?: unknown };
+    if (parsed.error === 'unsupported_schema_version') return true;
+    return parsed.error === 'schema_violation' && Array.isArray(parsed.details) && parsed.details.some((d: { path?: unknown } | null) => d?.path === '/schema_version');
+  } catch {
+    return false;
   }
 }
 

@@ -2,7 +2,7 @@
 // retry or dead-letter it); it is stored flagged, left out of every statistic, and announced to the
 // alert webhook, so fake or broken data is visible without poisoning the numbers.
 
-import { DAY_MS, REPORT_KEYS, type ReportKey, type ReportMetrics } from '@lunadefend/config';
+import { DAY_MS, REPORT_KEYS, type ReportKey } from '@lunadefend/config';
 
 /**
  * Default bound: 1e9 operations of one kind in 24 hours is about 11,600 per second around the
@@ -19,7 +19,7 @@ export interface PlausibilityOptions {
 }
 
 /** Returns the reason a report is implausible, or undefined. The reason names metrics and bounds only. */
-export type PlausibilityCheck = (metrics: ReportMetrics) => string | undefined;
+export type PlausibilityCheck = (metrics: Readonly<Record<string, number>>) => string | undefined;
 
 export function createPlausibilityCheck(options: PlausibilityOptions): PlausibilityCheck {
   const bounds = REPORT_KEYS.map((key) => ({
@@ -27,7 +27,8 @@ export function createPlausibilityCheck(options: PlausibilityOptions): Plausibil
     max: Math.max(1, Math.ceil((options.boundsPerDay[key] * options.windowMs) / DAY_MS)),
   }));
   return (metrics) => {
-    const over = bounds.filter(({ key, max }) => metrics[key] > max);
+    // A counter the report's schema version does not carry is not checked.
+    const over = bounds.filter(({ key, max }) => (metrics[key] ?? 0) > max);
     if (over.length === 0) return undefined;
     return `above plausibility bound: ${over.map(({ key, max }) => `${key} > ${max}`).join(', ')} per window`;
   };

@@ -69,7 +69,8 @@ describe('POST /v1/reports', () => {
       ['version not semver', (b) => ({ ...b, version: 'latest' }), '/version'],
       ['version too long', (b) => ({ ...b, version: `1.0.0-${'a'.repeat(64)}` }), '/version'],
       ['timestamp not UTC', (b) => ({ ...b, window: { ...(b.window as object), start: '2026-03-09T00:00:00+01:00' } }), '/window/start'],
-      ['wrong schema version', (b) => ({ ...b, schema_version: 2 }), '/schema_version'],
+      ['schema version never published', (b) => ({ ...b, schema_version: 0 }), '/schema_version'],
+      ['schema version as a string', (b) => ({ ...b, schema_version: '1' }), '/schema_version'],
       ['not an object', () => [1, 2, 3], '/'],
     ];
     it.each(cases)('%s', async (_name, mutate, path) => {

@@ -1,10 +1,11 @@
 // POST /v1/reports: the one ingest endpoint. Order of checks: per-client rate limit → JSON only →
-// body limit and parse → schema (compiled once in @lunadefend/config) → window checks → block list
+// body limit and parse → schema of the version the report names (each compiled once; a version
+// newer than ours is `unsupported_schema_version`, which a collector retries) → window checks → block list
 // → per-stack rate limit → plausibility → store (idempotent by report_id). The client address is
 // only ever turned into a keyed hash for the rate limiter.
 
 import { Router, type RequestHandler } from 'express';
-import { validateReportSchema } from '@lunadefend/config';
+import type { ReportValidator } from '@lunadefend/config';
 import type { AlertWebhook } from '../alerts/alert-webhook.js';
 import type { BlockList } from '../abuse/block-list.js';
 import type { ClientKeyHasher } from '../abuse/client-key.js';
@@ -31,6 +32,8 @@ export interface ReportsRouteDeps {
   readonly blockList: BlockList;
   readonly plausibility: PlausibilityCheck;
   readonly alerts: AlertWebhook;
+  /** Every schema version this receiver accepts (docs/report-contract.md). */
+  readonly reportValidator: ReportValidator;
 }
 
 export const REPORTS_PATH = '/v1/reports';
@@ -76,8 +79,8 @@ export function createReportsRouter(deps: ReportsRouteDeps): Router {
     requireJson,
     readJsonBody({ maxBodyBytes: deps.maxBodyBytes, idleTimeoutMs: deps.bodyTimeoutMs }),
     async (req, res) => {
-      const checked = validateReportSchema(req.body);
-      if (!checked.ok) throw new ReceiverError('schema_violation', checked.errors);
+      const checked = deps.reportValidator.validate(req.body);
+      if (!checked.ok) throw new ReceiverError(checked.reason, checked.errors);
       const report = checked.report;
       const now = deps.now();
       assertWindowAcceptable(report.window, deps.windowPolicy, now.getTime());

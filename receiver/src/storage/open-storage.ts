@@ -1,6 +1,7 @@
 // Picks the store from DATABASE_URL: unset → SQLite at ./data/receiver.db, `sqlite:<path>` →
 // SQLite at that path, `postgres://` or `postgresql://` → PostgreSQL.
 
+import type { MetricCatalog } from '@lunadefend/config';
 import { createPostgresStorage } from './postgres.js';
 import { createSqliteStorage } from './sqlite.js';
 import type { Storage } from './storage.js';
@@ -27,10 +28,11 @@ export function parseDatabaseUrl(value: string | undefined): StorageTarget | und
   return undefined;
 }
 
-export function openStorage(target: StorageTarget, poolSize?: number): Storage {
+export function openStorage(target: StorageTarget, poolSize?: number, catalog?: MetricCatalog): Storage {
+  const stored = catalog === undefined ? {} : { catalog };
   return target.kind === 'sqlite'
-    ? createSqliteStorage({ path: target.path })
-    : createPostgresStorage({ url: target.url, ...(poolSize === undefined ? {} : { poolSize }) });
+    ? createSqliteStorage({ path: target.path, ...stored })
+    : createPostgresStorage({ url: target.url, ...(poolSize === undefined ? {} : { poolSize }), ...stored });
 }
 
 /** A description safe for logs: the SQLite path, or the PostgreSQL host and database (no password). */

@@ -4,6 +4,9 @@
 // the per-window bound holds across any number of replicas, and relies on the primary key of
 // report_id for idempotency.
 
+import { METRIC_CATALOG } from '@lunadefend/config';
+import { metricColumns } from './columns.js';
+import { ingestBatchFunctionSql } from './postgres-ingest.js';
 import type { Migration } from './sqlite-migrations.js';
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -419,5 +422,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       end
       $fn$;
     `,
+  },
+  {
+    version: 5,
+    name: 'ingest function generated from the catalog: explicit column lists, unknown counters stay null',
+    // Migration 4's function, generated over the counters of schema version 1 (postgres-ingest.ts);
+    // each later schema version re-creates it through postgresMetricMigration().
+    sql: ingestBatchFunctionSql(metricColumns(METRIC_CATALOG).filter((c) => c.since <= 1)),
   },
 ];

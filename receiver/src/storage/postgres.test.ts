@@ -1,6 +1,8 @@
 import { describe, it } from 'vitest';
 import { createTestDatabase, postgresAvailability, type TestDatabase } from '../../../test/src/support/postgres.js';
 import { describeStorageContract } from './contract.js';
+import { FIXTURE_POSTGRES_MIGRATIONS } from '../testing/fixture-catalog.js';
+import { describeSchemaVersionsContract } from '../testing/schema-versions-contract.js';
 import { createPostgresStorage } from './postgres.js';
 
 // Skips with a one-line reason on a laptop without PostgreSQL; throws (fails) under CI=true.
@@ -24,4 +26,13 @@ if (!availability.available) {
       for (const database of databases) await database.drop();
     },
   }));
+
+  describeSchemaVersionsContract('postgres', async () => {
+    const database = await createTestDatabase(availability.adminUrl);
+    return {
+      open: (options) => createPostgresStorage({ url: database.url, poolSize: 4, ...options }),
+      fixtureMigrations: FIXTURE_POSTGRES_MIGRATIONS,
+      cleanup: () => database.drop(),
+    };
+  });
 }

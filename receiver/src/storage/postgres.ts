@@ -4,12 +4,13 @@
 // receive it at the same moment.
 
 import pg from 'pg';
-import { REPORT_KEYS, parseUtcTimestamp } from '@lunadefend/config';
+import { parseUtcTimestamp, type MetricCatalog } from '@lunadefend/config';
 import { assemblePeriods, type VersionRow } from './assemble.js';
-import { METRIC_COLUMNS, metricsFromRow } from './columns.js';
+import { metricColumns, metricsFromRow } from './columns.js';
 import { isoWeekStart, utcDay } from './days.js';
 import { createInsertBatcher } from './insert-batcher.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import type { Migration } from './sqlite-migrations.js';
 import type {
   BlockedStack,
   Contribution,
@@ -34,6 +35,10 @@ export interface PostgresStorageOptions {
   readonly connectTimeoutMs?: number;
   /** Ingest batches written at the same time (default: half the pool, at least 1). */
   readonly ingestConcurrency?: number;
+  /** The catalog whose counters are stored (default: this build's); its columns must exist after `migrations`. */
+  readonly catalog?: MetricCatalog;
+  /** The migration list (default: POSTGRES_MIGRATIONS); a catalog with a later schema version adds its metric migration. */
+  readonly migrations?: readonly Migration[];
 }
 
 type Row = Record<string, unknown>;
@@ -41,10 +46,12 @@ type Period = 'day' | 'week';
 
 // Any constant shared by every replica: migrations run one at a time across all of them.
 const MIGRATION_LOCK_KEY = 7_412_001;
-const METRIC_LIST = METRIC_COLUMNS.join(', ');
 const DAY = (column: string): string => `to_char(${column}, 'YYYY-MM-DD')`;
 
 export function createPostgresStorage(options: PostgresStorageOptions): Storage {
+  const columns = metricColumns(options.catalog);
+  const metricNames = columns.map((c) => c.column).join(', ');
+  const migrations = options.migrations ?? POSTGRES_MIGRATIONS;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
@@ -81,7 +88,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
   const versionRows = async (period: Period, range: DayRange, versions?: readonly string[]): Promise<VersionRow[]> => {
     const rows = await query(
-      `select ${DAY('period_start')} as period_start, version, deployments, ${METRIC_LIST} from version_totals
+      `select ${DAY('period_start')} as period_start, version, deployments, ${metricNames} from version_totals
        where period = $1 and period_start between $2 and $3 ${hasVersions(versions) ? 'and version = any($4)' : ''}
        order by period_start, version`,
       hasVersions(versions) ? [period, range.from, range.to, versions] : [period, range.from, range.to],
@@ -90,7 +97,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       start: String(r.period_start),
       version: String(r.version),
       deployments: Number(r.deployments),
-      totals: metricsFromRow(r),
+      totals: metricsFromRow(r, columns),
     }));
   };
 
@@ -122,7 +129,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           'create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null)',
         );
         const current = Number((await client.query('select coalesce(max(version), 0) as v from schema_migrations')).rows[0]?.v ?? 0);
-        for (const migration of POSTGRES_MIGRATIONS) {
+        for (const migration of migrations) {
           if (migration.version <= current) continue;
           await client.query(migration.sql);
           await client.query('insert into schema_migrations values ($1, $2, now())', [migration.version, migration.name]);
@@ -157,7 +164,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         received_at: options.receivedAt.toISOString(),
         flag_reason: options.flagReason ?? null,
       };
-      REPORT_KEYS.forEach((key, i) => (row[METRIC_COLUMNS[i]!] = report.metrics[key]));
+      // A counter the report's version does not carry is left out: the ingest function stores null.
+      for (const { key, column } of columns) if (report.metrics[key] !== undefined) row[column] = report.metrics[key];
       return batcher.submit({ row, maxPerWindow: options.maxReportsPerWindow });
     },
 
@@ -224,13 +232,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
            where flag_reason is null and received_at >= $1::timestamptz and received_at < $2::timestamptz
            group by stack_id having count(distinct (received_at at time zone 'UTC')::date) >= $3)
          select r.stack_id::text as stack_id, ${DAY('r.day')} as day, r.version,
-           ${METRIC_COLUMNS.map((c) => `sum(r.${c}) as ${c}`).join(', ')}
+           ${columns.map(({ column: c }) => `sum(r.${c}) as ${c}`).join(', ')}
          from reports r join qualified q on q.stack_id = r.stack_id
          where r.flag_reason is null and r.day between $4 and $5
          group by r.stack_id, r.day, r.version order by r.stack_id, r.day, r.version`,
         [`${q.receivedFrom}T00:00:00Z`, `${q.receivedBefore}T00:00:00Z`, q.minReceiptDays, q.from, q.to],
       );
-      return rows.map((r) => ({ stackId: String(r.stack_id), day: String(r.day), version: String(r.version), metrics: metricsFromRow(r) }));
+      return rows.map((r) => ({ stackId: String(r.stack_id), day: String(r.day), version: String(r.version), metrics: metricsFromRow(r, columns) }));
     },
 
     async flaggedReports(q: FlaggedQuery): Promise<FlaggedReport[]> {

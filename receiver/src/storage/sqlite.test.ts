@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeStorageContract } from './contract.js';
+import { FIXTURE_SQLITE_MIGRATIONS } from '../testing/fixture-catalog.js';
+import { describeSchemaVersionsContract } from '../testing/schema-versions-contract.js';
 import { createSqliteStorage } from './sqlite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lunadefend-receiver-sqlite-'));
@@ -18,3 +20,14 @@ describeStorageContract('sqlite', () => ({
     rmSync(dir, { recursive: true, force: true });
   },
 }));
+
+describeSchemaVersionsContract('sqlite', async () => {
+  const path = join(dir, `versions-${(n += 1)}`, 'receiver.db');
+  return {
+    open: (options) => createSqliteStorage({ path, ...options }),
+    fixtureMigrations: FIXTURE_SQLITE_MIGRATIONS,
+    async cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});

@@ -5,12 +5,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { REPORT_KEYS, parseUtcTimestamp, type DailyReport } from '@lunadefend/config';
+import { parseUtcTimestamp, type MetricCatalog, type VersionedReport } from '@lunadefend/config';
 import { assemblePeriods, type VersionRow } from './assemble.js';
-import { METRIC_COLUMNS, metricsFromRow } from './columns.js';
+import { addKnownSql, metricColumns, metricValues, metricsFromRow } from './columns.js';
 import { addDays, isoWeekStart, utcDay } from './days.js';
 import { createInsertBatcher } from './insert-batcher.js';
-import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import type {
   BlockedStack,
   Contribution,
@@ -30,14 +30,19 @@ import type {
 export interface SqliteStorageOptions {
   /** Database file; created with its directory when missing. ':memory:' for throw-away stores. */
   readonly path: string;
+  /** The catalog whose counters are stored (default: this build's); its columns must exist after `migrations`. */
+  readonly catalog?: MetricCatalog;
+  /** The migration list (default: SQLITE_MIGRATIONS); a catalog with a later schema version adds its metric migration. */
+  readonly migrations?: readonly Migration[];
 }
 
 type Row = Record<string, unknown>;
 type Period = 'day' | 'week';
 
-const METRIC_LIST = METRIC_COLUMNS.join(', ');
-
 export function createSqliteStorage(options: SqliteStorageOptions): Storage {
+  const columns = metricColumns(options.catalog);
+  const metricNames = columns.map((c) => c.column).join(', ');
+  const migrations = options.migrations ?? SQLITE_MIGRATIONS;
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
@@ -79,7 +84,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     if (joined === 0) stmt('insert into deployment_runs values (?, ?, ?, ?)').run(stackId, version, day, lastDay);
   };
 
-  const countPeriod = (period: Period, start: string, report: DailyReport): void => {
+  const countPeriod = (period: Period, start: string, report: VersionedReport): void => {
     const existing = stmt('select versions from deployment_periods where period = ? and period_start = ? and stack_id = ?').get(
       period,
       start,
@@ -104,20 +109,20 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       }
     }
     if (newVersion && period === 'day') extendRun(report.stack_id, report.version, start);
-    const counters = REPORT_KEYS.map((k) => report.metrics[k]);
     stmt(
-      `insert into version_totals values (?, ?, ?, ?, 1, ${placeholders(METRIC_COLUMNS.length)})
+      `insert into version_totals as t (period, period_start, version, deployments, reports, ${metricNames})
+       values (?, ?, ?, ?, 1, ${placeholders(columns.length)})
        on conflict (period, period_start, version) do update set
-         deployments = deployments + excluded.deployments, reports = reports + 1,
-         ${METRIC_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
-    ).run(period, start, report.version, newVersion ? 1 : 0, ...counters);
+         deployments = t.deployments + excluded.deployments, reports = t.reports + 1,
+         ${columns.map((c) => addKnownSql('t', c.column)).join(', ')}`,
+    ).run(period, start, report.version, newVersion ? 1 : 0, ...metricValues(columns, report.metrics));
     stmt(
       `insert into period_totals values (?, ?, ?, 1) on conflict (period, period_start) do update set
          active_deployments = active_deployments + excluded.active_deployments, reports = reports + 1`,
     ).run(period, start, newStack ? 1 : 0);
   };
 
-  const insertOne = (report: DailyReport, options: InsertOptions): InsertOutcome => {
+  const insertOne = (report: VersionedReport, options: InsertOptions): InsertOutcome => {
     if (stmt('select 1 from reports where report_id = ?').get(report.report_id) !== undefined) return { status: 'duplicate' };
     const startMs = parseUtcTimestamp(report.window.start)!;
     const endMs = parseUtcTimestamp(report.window.end)!;
@@ -127,7 +132,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     ) as { n: number };
     if (n >= options.maxReportsPerWindow) return { status: 'window-limit' };
     const day = utcDay(startMs);
-    stmt(`insert into reports values (?, ?, ?, ?, ?, ?, ?, ?, ${placeholders(METRIC_COLUMNS.length)})`).run(
+    stmt(
+      `insert into reports (report_id, stack_id, version, window_start_ms, window_end_ms, day, received_at_ms, flag_reason, ${metricNames})
+       values (?, ?, ?, ?, ?, ?, ?, ?, ${placeholders(columns.length)})`,
+    ).run(
       report.report_id,
       report.stack_id,
       report.version,
@@ -136,7 +144,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       day,
       options.receivedAt.getTime(),
       options.flagReason ?? null,
-      ...REPORT_KEYS.map((k) => report.metrics[k]),
+      ...metricValues(columns, report.metrics),
     );
     if (options.flagReason === undefined) {
       countPeriod('day', day, report);
@@ -144,24 +152,24 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     }
     return { status: 'accepted' };
   };
-  const insertMany = db.transaction((items: readonly { report: DailyReport; options: InsertOptions }[]) =>
+  const insertMany = db.transaction((items: readonly { report: VersionedReport; options: InsertOptions }[]) =>
     items.map(({ report, options }) => insertOne(report, options)),
   );
-  const batcher = createInsertBatcher<{ report: DailyReport; options: InsertOptions }, InsertOutcome>({
+  const batcher = createInsertBatcher<{ report: VersionedReport; options: InsertOptions }, InsertOutcome>({
     write: async (items) => insertMany.immediate(items),
   });
 
   const versionRows = (period: Period, range: DayRange, versions?: readonly string[]): VersionRow[] => {
     const filter = inList(versions) ? `and version in (${placeholders(versions.length)})` : '';
     const rows = stmt(
-      `select period_start, version, deployments, ${METRIC_LIST} from version_totals
+      `select period_start, version, deployments, ${metricNames} from version_totals
        where period = ? and period_start between ? and ? ${filter} order by period_start, version`,
     ).all(period, range.from, range.to, ...(versions ?? [])) as Row[];
     return rows.map((r) => ({
       start: String(r.period_start),
       version: String(r.version),
       deployments: Number(r.deployments),
-      totals: metricsFromRow(r),
+      totals: metricsFromRow(r, columns),
     }));
   };
 
@@ -186,7 +194,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       const applied: number[] = [];
       const run = db.transaction(() => {
         const current = (db.prepare('select coalesce(max(version), 0) as v from schema_migrations').get() as { v: number }).v;
-        for (const migration of SQLITE_MIGRATIONS) {
+        for (const migration of migrations) {
           if (migration.version <= current) continue;
           db.exec(migration.sql);
           db.prepare('insert into schema_migrations values (?, ?, ?)').run(migration.version, migration.name, new Date().toISOString());
@@ -279,12 +287,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
            select stack_id from reports
            where flag_reason is null and received_at_ms >= ? and received_at_ms < ?
            group by stack_id having count(distinct received_at_ms / 86400000) >= ?)
-         select r.stack_id, r.day, r.version, ${METRIC_COLUMNS.map((c) => `sum(r.${c}) as ${c}`).join(', ')}
+         select r.stack_id, r.day, r.version, ${columns.map(({ column: c }) => `sum(r.${c}) as ${c}`).join(', ')}
          from reports r join qualified q on q.stack_id = r.stack_id
          where r.flag_reason is null and r.day between ? and ?
          group by r.stack_id, r.day, r.version order by r.stack_id, r.day, r.version`,
       ).all(receivedFrom, receivedBefore, query.minReceiptDays, query.from, query.to) as Row[];
-      return rows.map((r) => ({ stackId: String(r.stack_id), day: String(r.day), version: String(r.version), metrics: metricsFromRow(r) }));
+      return rows.map((r) => ({ stackId: String(r.stack_id), day: String(r.day), version: String(r.version), metrics: metricsFromRow(r, columns) }));
     },
 
     async blockStack(stackId, reason, at) {

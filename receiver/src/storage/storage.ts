@@ -6,7 +6,7 @@
 // weeks are ISO weeks and are named by their Monday. Flagged reports (above a plausibility bound)
 // are stored for inspection but never counted in any statistic.
 
-import type { DailyReport, ReportKey } from '@lunadefend/config';
+import type { MetricTotals, ReportKey, VersionedReport } from '@lunadefend/config';
 
 /** What happened to one report offered to `insertReport`. */
 export type InsertOutcome =
@@ -44,8 +44,11 @@ export interface DailyStats {
   readonly activeDeployments: number;
   /** Distinct stack ids per version (a stack that upgraded mid-day counts under both versions). */
   readonly deploymentsByVersion: Record<string, number>;
-  /** Sum of each counter over the day's counted reports. */
-  readonly totals: Record<ReportKey, number>;
+  /**
+   * Sum of each counter over the day's counted reports that carry it (a report of an older schema
+   * version lacks the later counters); null when none does: unknown, never zero.
+   */
+  readonly totals: MetricTotals;
 }
 
 /** One ISO week (Monday to Sunday, UTC). Weeks without reports are omitted. */
@@ -54,7 +57,8 @@ export interface WeeklyStats {
   readonly weekStart: string;
   readonly activeDeployments: number;
   readonly deploymentsByVersion: Record<string, number>;
-  readonly totals: Record<ReportKey, number>;
+  /** As DailyStats.totals. */
+  readonly totals: MetricTotals;
 }
 
 /**
@@ -138,8 +142,8 @@ export interface Storage {
   /** Latest migration version applied (0 for an empty database). */
   schemaVersion(): Promise<number>;
 
-  /** Stores a schema- and window-valid report exactly once (by report_id). */
-  insertReport(report: DailyReport, options: InsertOptions): Promise<InsertOutcome>;
+  /** Stores a schema- and window-valid report of any accepted schema version exactly once (by report_id). */
+  insertReport(report: VersionedReport, options: InsertOptions): Promise<InsertOutcome>;
 
   dailyStats(query: DailyStatsQuery): Promise<DailyStats[]>;
   weeklyStats(query: DayRange): Promise<WeeklyStats[]>;
