@@ -26,6 +26,8 @@ export type VersionedReportCheck =
 export interface ReportValidator {
   /** Every schema version accepted, oldest first. */
   readonly versions: readonly number[];
+  /** The schema of each accepted version (the one each report is checked against). */
+  readonly schemas: ReadonlyMap<number, Readonly<Record<string, unknown>>>;
   /** Checks `value` against the schema of the version it names (the newest when it names none we know). */
   validate(value: unknown): VersionedReportCheck;
 }
@@ -34,11 +36,13 @@ export interface ReportValidator {
 export function createReportValidator(catalog: MetricCatalog = METRIC_CATALOG): ReportValidator {
   const ajv = new Ajv({ allErrors: true, strict: true });
   const compiled = new Map<number, ValidateFunction>();
-  for (const [version, schema] of buildReportSchemas(catalog)) compiled.set(version, ajv.compile(schema as Record<string, unknown>));
+  const schemas = buildReportSchemas(catalog);
+  for (const [version, schema] of schemas) compiled.set(version, ajv.compile(schema as Record<string, unknown>));
   const versions = Object.freeze([...compiled.keys()]);
   const latest = versions[versions.length - 1] ?? 0;
   return {
     versions,
+    schemas,
     validate(value) {
       const named = isObject(value) ? value.schema_version : undefined;
       if (Number.isSafeInteger(named) && (named as number) > latest) {

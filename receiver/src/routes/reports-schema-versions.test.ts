@@ -77,6 +77,15 @@ describe('POST /v1/reports across schema versions', () => {
     expect(await r.post({ ...v2(), schema_version: 3 })).toMatchObject({ status: 400, body: { error: 'unsupported_schema_version' } });
   });
 
+  it('publishes the schema of every version it accepts, and the newest at /v1/schema', async () => {
+    const { receiver: r } = await receiverOfVersion2();
+    const id = async (path: string) => (await r.get(path)).body.$id;
+    expect(await id('/v1/schema')).toBe('https://lunadefend.example/schemas/daily-report/v2.json');
+    expect(await id('/v1/schema/v1')).toBe('https://lunadefend.example/schemas/daily-report/v1.json');
+    expect(await id('/v1/schema/v2')).toBe('https://lunadefend.example/schemas/daily-report/v2.json');
+    expect((await r.get('/v1/schema/v3')).status).toBe(404);
+  });
+
   it('counts the refusal by its code in its own metrics', async () => {
     const r = await receiverOfVersion1();
     await r.post(v2());

@@ -1,17 +1,25 @@
-// Unauthenticated service endpoints: the published report schema, the health check (which asks
-// storage) and the Prometheus metrics.
+// Unauthenticated service endpoints: the published report schemas (the newest, and each accepted
+// version by number), the health check (which asks storage) and the Prometheus metrics.
 
 import { Router } from 'express';
-import { REPORT_SCHEMA } from '@lunadefend/config';
+import type { ReportValidator } from '@lunadefend/config';
+import { ReceiverError } from '../errors.js';
 import type { Storage } from '../storage/storage.js';
 import type { ReceiverMetrics } from '../telemetry/receiver-metrics.js';
 
-export function createServiceRouter(deps: { storage: Storage; metrics: ReceiverMetrics }): Router {
+export function createServiceRouter(deps: { storage: Storage; metrics: ReceiverMetrics; reportValidator: ReportValidator }): Router {
   const router = Router();
-  const schemaBody = JSON.stringify(REPORT_SCHEMA, null, 2);
+  const bodies = new Map([...deps.reportValidator.schemas].map(([version, schema]) => [`v${version}`, JSON.stringify(schema, null, 2)]));
+  const newest = `v${Math.max(...deps.reportValidator.versions)}`;
 
   router.get('/v1/schema', (_req, res) => {
-    res.type('application/schema+json').send(schemaBody);
+    res.type('application/schema+json').send(bodies.get(newest));
+  });
+
+  router.get('/v1/schema/:version', (req, res) => {
+    const body = bodies.get(req.params.version);
+    if (body === undefined) throw new ReceiverError('not_found');
+    res.type('application/schema+json').send(body);
   });
 
   router.get('/healthz', async (_req, res) => {
