@@ -14,6 +14,9 @@ export { createLogger } from './logger.js';
 export { createSqliteStorage, type SqliteStorageOptions } from './storage/sqlite.js';
 export { createPostgresStorage, type PostgresStorageOptions } from './storage/postgres.js';
 export { openStorage, parseDatabaseUrl, type StorageTarget } from './storage/open-storage.js';
+export { SQLITE_MIGRATIONS, type Migration } from './storage/sqlite-migrations.js';
+export { POSTGRES_MIGRATIONS } from './storage/postgres-migrations.js';
+export { nextMigrationVersion, postgresMetricMigration, sqliteMetricMigration } from './storage/metric-migrations.js';
 export { isoWeekStart, parseDay, utcDay } from './storage/days.js';
 export type {
   BlockedStack,
