@@ -7,16 +7,19 @@
 //                               with a periodic reader, i.e. with attribute hashing and storage
 //   add(), name varying         add() cycling through the six catalog names at one call site
 //                               (a keyed lookup V8 cannot specialise to one property)
+// Then, in fresh processes, what importing and starting the package costs (import-cost.js).
 // Rounds are interleaved (A B C D, A B C D, ...) and the median per candidate is reported, so
 // a noisy neighbour on a shared machine colours every candidate alike.
 // Run: npm run bench -- instrumentation   (or: node bench/instrumentation/index.js)
 
 import os from 'node:os';
 import { startMetrics } from '@lunadefend/metrics';
+import { measureImportCost, printImportCost } from './import-cost.js';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 
 const N = Number(process.env.BENCH_ITERATIONS ?? 20_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const IMPORT_ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 15);
 
 const quietEnv = (extra) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_METRIC_EXPORT_INTERVAL: '3600000', ...extra });
 // Nothing listens on the endpoint; a short flush bound keeps the final shutdown quick.
@@ -109,3 +112,5 @@ if (on.ignoredCalls() !== 0 || off.ignoredCalls() !== 0 || sink === 0) {
   process.exitCode = 1;
 }
 await Promise.all([on.shutdown(), off.shutdown(), provider.shutdown()]);
+
+printImportCost(await measureImportCost(IMPORT_ROUNDS), IMPORT_ROUNDS);

@@ -12,8 +12,9 @@ const script = `
 import { startMetrics } from ${JSON.stringify(METRICS_DIST_URL)};
 const metrics = startMetrics({ serviceVersion: '1.4.2', stackId: '3d9c49ce-8367-43ec-8884-568c8d43faec' });
 for (let i = 0; i < 1000; i++) metrics.add('lunadefend.tokenize.success');
-// Several export intervals pass while the event loop is kept busy by this timer only.
-setTimeout(() => console.log(JSON.stringify({ mode: metrics.mode, decidedBy: metrics.decidedBy })), 400);
+// Many export intervals pass while the event loop is kept busy by this timer only (long enough
+// for the SDK, which loads after start-up, to be in place on a busy machine).
+setTimeout(() => console.log(JSON.stringify({ mode: metrics.mode, decidedBy: metrics.decidedBy })), 1500);
 `;
 
 describe('opting out, seen from a real process', () => {

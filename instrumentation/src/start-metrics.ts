@@ -1,28 +1,18 @@
 // One call starts counting. The hot path is the counter table; the SDK sees the totals only at
 // export time, through one observable counter per catalog metric, so add() costs a property
-// bump whether an exporter is attached or not. Mode `off` builds no SDK object at all: no
-// exporter, no timer, no socket.
+// bump whether an exporter is attached or not. The SDK and exporter are loaded by a dynamic
+// import() after startMetrics() returns, so neither importing the package nor starting it waits
+// for OpenTelemetry code; flush() and shutdown() wait for it within their bound. Mode `off`
+// loads and builds no SDK object at all: no exporter, no timer, no socket.
 
-import {
-  METRIC_CATALOG,
-  SEMVER_PATTERN,
-  UUID_V4_PATTERN,
-  VERSION_MAX_LENGTH,
-  decideTelemetryMode,
-  type MetricName,
-  type TelemetryMode,
-} from '@lunadefend/config';
-import { ValueType } from '@opentelemetry/api';
-import { hrTime } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { settleWithin } from './bounded.js';
+import { SEMVER_PATTERN, UUID_V4_PATTERN, VERSION_MAX_LENGTH, decideTelemetryMode, type MetricName, type TelemetryMode } from './catalog.js';
 import { createCounterTable } from './counter-table.js';
-import { createCumulativeExporter, type ExportOutcomes } from './cumulative-exporter.js';
+import type { ExportOutcomes } from './cumulative-exporter.js';
+import type { ExportPipeline } from './export-pipeline.js';
 import { resolveExportSettings } from './export-settings.js';
-import { createOtlpJsonExporter } from './otlp-exporter.js';
+import { hrTimeNow } from './hr-time.js';
 import { defaultLogger, type MetricsLogger } from './logger.js';
-import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 export const DEFAULT_FLUSH_TIMEOUT_MS = 5_000;
 
@@ -80,7 +70,7 @@ export function startMetrics(options: StartMetricsOptions): Metrics {
   for (const warning of decision.warnings) logger.warn(warning);
 
   // The totals start at zero now; every exported point says so (see cumulative-exporter.ts).
-  const countingSince = hrTime();
+  const countingSince = hrTimeNow();
   const table = createCounterTable(() =>
     logger.debug('add() ignored a call (unknown metric name or a value that is not a non-negative integer); further ones are only counted'),
   );
@@ -108,36 +98,15 @@ export function startMetrics(options: StartMetricsOptions): Metrics {
   const settings = resolveExportSettings(env);
   for (const warning of settings.warnings) logger.warn(warning);
 
-  const otlp = createOtlpJsonExporter(settings.url);
-  const exporter = createCumulativeExporter(otlp.exporter, logger, outcomes, countingSince);
-  const reader = new PeriodicExportingMetricReader({
-    exporter,
-    exportIntervalMillis: settings.exportIntervalMs,
-    exportTimeoutMillis: settings.exportTimeoutMs,
-  });
-  const provider = new MeterProvider({
-    // Exactly these two attributes: no host, process or env detectors (minimal data at the first hop).
-    resource: resourceFromAttributes({
-      'service.version': serviceVersion,
-      ...(stackId === undefined ? {} : { 'lunadefend.stack_id': stackId }),
-    }),
-    readers: [reader],
-  });
-  const meter = provider.getMeter(PACKAGE_NAME, PACKAGE_VERSION);
-  const instruments = METRIC_CATALOG.map((entry) =>
-    meter.createObservableCounter(entry.instrument, {
-      unit: entry.unit,
-      description: entry.description,
-      // Integer points (asInt), as the report's counters are integers.
-      valueType: ValueType.INT,
-    }),
-  );
-  meter.addBatchObservableCallback((result) => {
-    METRIC_CATALOG.forEach((entry, i) => {
-      const instrument = instruments[i];
-      if (instrument !== undefined) result.observe(instrument, table.total(entry.instrument));
+  const pipeline: Promise<ExportPipeline | undefined> = import('./export-pipeline.js')
+    .then(({ createExportPipeline }) =>
+      createExportPipeline({ serviceVersion, stackId, settings, table, logger, outcomes, countingSince }),
+    )
+    .catch((error: unknown) => {
+      // A broken install must not take the service down: it counts on, and says once why nothing leaves.
+      logger.warn(`could not load the OpenTelemetry SDK (${error instanceof Error ? error.message.slice(0, 200) : 'unknown error'}); nothing is exported`);
+      return undefined;
     });
-  }, instruments);
   logger.debug(`telemetry is ${decision.mode} (decided by ${decision.decidedBy}); exporting to ${settings.url} every ${settings.exportIntervalMs} ms`);
 
   let stopped: Promise<void> | undefined;
@@ -146,13 +115,14 @@ export function startMetrics(options: StartMetricsOptions): Metrics {
     endpoint: settings.url,
     async flush() {
       if (stopped !== undefined) return;
-      if (!(await settleWithin(provider.forceFlush(), flushTimeoutMs))) logger.debug(`flush gave up after ${flushTimeoutMs} ms`);
+      if (!(await settleWithin(pipeline.then((p) => p?.flush()), flushTimeoutMs))) logger.debug(`flush gave up after ${flushTimeoutMs} ms`);
     },
     shutdown() {
-      stopped ??= settleWithin(provider.shutdown(), flushTimeoutMs).then((settled) => {
+      stopped ??= settleWithin(pipeline.then((p) => p?.shutdown()), flushTimeoutMs).then((settled) => {
         if (settled) return;
-        // Give up on the collector: cancel retries and close sockets so nothing lingers.
-        otlp.abort();
+        // Give up on the collector: cancel retries and close sockets so nothing lingers (once the
+        // pipeline exists, should it still be loading).
+        void pipeline.then((p) => p?.abort());
         logger.debug(`shutdown gave up waiting for the collector after ${flushTimeoutMs} ms`);
       });
       return stopped;

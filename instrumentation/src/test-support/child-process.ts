@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** file:// URL of the built package entry point, for `import` in child scripts. */
-export const METRICS_DIST_URL = pathToFileURL(fileURLToPath(new URL('../../dist/index.js', import.meta.url))).href;
+export const METRICS_DIST_URL = pathToFileURL(fileURLToPath(new URL('../../dist/instrumentation/src/index.js', import.meta.url))).href;
+/** Path of the CommonJS build's entry point, for `require` in child scripts. */
+export const METRICS_CJS_PATH = fileURLToPath(new URL('../../cjs/instrumentation/src/index.js', import.meta.url));
 
 export interface ChildResult {
   readonly code: number | null;
@@ -28,10 +30,10 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Writes `source` to a temp .mjs file and runs it; resolves when the process exits by itself. */
-export function runScript(source: string, env: NodeJS.ProcessEnv): Promise<ChildResult> {
+/** Writes `source` to a temp file (.mjs unless told) and runs it; resolves when the process exits by itself. */
+export function runScript(source: string, env: NodeJS.ProcessEnv, extension: '.mjs' | '.cjs' = '.mjs'): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), 'lunadefend-metrics-'));
-  const file = join(dir, 'child.mjs');
+  const file = join(dir, `child${extension}`);
   writeFileSync(file, source);
   const started = Date.now();
   return new Promise((resolve, reject) => {
