@@ -7,13 +7,16 @@
 //                               with a periodic reader, i.e. with attribute hashing and storage
 //   add(), name varying         add() cycling through the six catalog names at one call site
 //                               (a keyed lookup V8 cannot specialise to one property)
-// Then, in fresh processes, what importing and starting the package costs (import-cost.js).
+// Then, in fresh processes, what importing and starting the package costs (import-cost.js), and
+// what a client loses of what it counted before its first export, at a real collector
+// (first-export.js).
 // Rounds are interleaved (A B C D, A B C D, ...) and the median per candidate is reported, so
 // a noisy neighbour on a shared machine colours every candidate alike.
 // Run: npm run bench -- instrumentation   (or: node bench/instrumentation/index.js)
 
 import os from 'node:os';
 import { startMetrics } from '@lunadefend/metrics';
+import { measureFirstExport, printFirstExport } from './first-export.js';
 import { measureImportCost, printImportCost } from './import-cost.js';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 
@@ -114,3 +117,4 @@ if (on.ignoredCalls() !== 0 || off.ignoredCalls() !== 0 || sink === 0) {
 await Promise.all([on.shutdown(), off.shutdown(), provider.shutdown()]);
 
 printImportCost(await measureImportCost(IMPORT_ROUNDS), IMPORT_ROUNDS);
+printFirstExport(await measureFirstExport());

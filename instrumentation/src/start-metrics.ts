@@ -2,7 +2,8 @@
 // export time, through one observable counter per catalog metric, so add() costs a property
 // bump whether an exporter is attached or not. The SDK and exporter are loaded by a dynamic
 // import() after startMetrics() returns, so neither importing the package nor starting it waits
-// for OpenTelemetry code; flush() and shutdown() wait for it within their bound. Mode `off`
+// for OpenTelemetry code; flush() and shutdown() wait for it, then for the collector within their
+// bound. Mode `off`
 // loads and builds no SDK object at all: no exporter, no timer, no socket.
 
 import { settleWithin } from './bounded.js';
@@ -33,16 +34,16 @@ export interface StartMetricsOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Defaults to console.warn for warnings and NODE_DEBUG=lunadefend-metrics for debug lines. */
   readonly logger?: MetricsLogger;
-  /** Upper bound on how long flush() and shutdown() wait for the collector. Default 5000. */
+  /** Upper bound on how long flush() and shutdown() wait for the collector (once the SDK is loaded). Default 5000. */
   readonly flushTimeoutMs?: number;
 }
 
 export interface Metrics {
   /** Adds `value` (default 1) to a catalog counter. Never throws; bad calls are ignored and counted. */
   readonly add: (name: MetricName, value?: number) => void;
-  /** Exports the current totals now. Resolves within flushTimeoutMs; never rejects. */
+  /** Exports the current totals now. Waits for the collector at most flushTimeoutMs; never rejects. */
   flush(): Promise<void>;
-  /** Flushes, then stops the exporter. Idempotent; resolves within flushTimeoutMs; never rejects. */
+  /** Flushes, then stops the exporter. Idempotent; waits for the collector at most flushTimeoutMs; never rejects. */
   shutdown(): Promise<void>;
   readonly mode: TelemetryMode;
   /** The variable that decided the mode, or 'default'. */
@@ -113,16 +114,20 @@ export function startMetrics(options: StartMetricsOptions): Metrics {
   return {
     ...common,
     endpoint: settings.url,
+    // The bound is on waiting for the collector, not on loading the SDK: that is local work the
+    // package used to do at import time, and a busy machine must not cost a short-lived process
+    // its only export.
     async flush() {
       if (stopped !== undefined) return;
-      if (!(await settleWithin(pipeline.then((p) => p?.flush()), flushTimeoutMs))) logger.debug(`flush gave up after ${flushTimeoutMs} ms`);
+      const loaded = await pipeline;
+      if (loaded === undefined || stopped !== undefined) return;
+      if (!(await settleWithin(loaded.flush(), flushTimeoutMs))) logger.debug(`flush gave up after ${flushTimeoutMs} ms`);
     },
     shutdown() {
-      stopped ??= settleWithin(pipeline.then((p) => p?.shutdown()), flushTimeoutMs).then((settled) => {
-        if (settled) return;
-        // Give up on the collector: cancel retries and close sockets so nothing lingers (once the
-        // pipeline exists, should it still be loading).
-        void pipeline.then((p) => p?.abort());
+      stopped ??= pipeline.then(async (loaded) => {
+        if (loaded === undefined || (await settleWithin(loaded.shutdown(), flushTimeoutMs))) return;
+        // Give up on the collector: cancel retries and close sockets so nothing lingers.
+        loaded.abort();
         logger.debug(`shutdown gave up waiting for the collector after ${flushTimeoutMs} ms`);
       });
       return stopped;

@@ -1,0 +1,167 @@
+// What a client loses of what it counted before its first export, end to end: the client counts
+// BEFORE increments, lets its first periodic export go, counts AFTER more and shuts down (final
+// export); a real lunadefend-collector (built processor/dist/main.js, started before the client,
+// 2 s windows) aggregates and sends its reports to a capturing HTTP endpoint; the reports' sum is
+// what was counted. Clients, each against a fresh collector:
+//   stock SDK ObservableCounter   @opentelemetry/sdk-metrics 2.x, callback observing a running total
+//   stock SDK Counter             the same SDK, a synchronous counter
+//   @lunadefend/metrics           this package
+// The stock clients run over OTLP/HTTP JSON and over protobuf (the SDK's own exporters).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startMetrics } from '@lunadefend/metrics';
+import { ValueType } from '@opentelemetry/api';
+import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+
+const COLLECTOR = fileURLToPath(new URL('../../processor/dist/main.js', import.meta.url));
+const STACK_ID = '3d9c49ce-8367-43ec-8884-568c8d43faec';
+const BEFORE = 388;
+const AFTER = 97;
+const INTERVAL_MS = 1000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startReportCapture() {
+  const reports = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      reports.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { reports, url: `http://127.0.0.1:${server.address().port}/v1/reports`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
+}
+
+async function startCollector(dir, reportsUrl) {
+  const config = join(dir, 'otel-collector.yaml');
+  writeFileSync(config, `receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:0
+processors:
+  lunadefend_aggregate:
+    window: 2s
+    send_jitter: 0s
+    max_streams: 10000
+exporters:
+  lunadefend:
+    endpoint: ${JSON.stringify(reportsUrl)}
+    timeout: 5s
+    retry_on_failure: { initial_interval: 200ms, max_interval: 1s, max_age: 720h }
+extensions:
+  health_check: { endpoint: 127.0.0.1:0 }
+  file_storage: { directory: ${JSON.stringify(join(dir, 'state'))} }
+service:
+  extensions: [health_check, file_storage]
+  pipelines:
+    metrics: { receivers: [otlp], processors: [lunadefend_aggregate], exporters: [lunadefend] }
+  telemetry:
+    metrics: { address: 127.0.0.1:0 }
+`);
+  const child = spawn(process.execPath, [COLLECTOR, 'run', '--config', config], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let buffered = '';
+    child.on('exit', (code) => reject(new Error(`collector exited (${code}) before listening`)));
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, i);
+        buffered = buffered.slice(i + 1);
+        try {
+          const parsed = JSON.parse(line);
+          if (parsed.msg === 'listening' && typeof parsed.port === 'number') resolve(parsed.port);
+        } catch { /* not a log line */ }
+      }
+    });
+  });
+  child.stdout.resume();
+  return {
+    otlpUrl: `http://127.0.0.1:${port}`,
+    stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
+  };
+}
+
+function stockClient(kind, encoding, otlpUrl) {
+  const url = `${otlpUrl}/v1/metrics`;
+  const exporter = encoding === 'json' ? new JsonExporter({ url }) : new ProtoExporter({ url });
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: INTERVAL_MS });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.version': '1.0.0', 'lunadefend.stack_id': STACK_ID }),
+    readers: [reader],
+  });
+  const meter = provider.getMeter('bench');
+  let add;
+  if (kind === 'observable') {
+    let total = 0;
+    meter.createObservableCounter('lunadefend.tokenize.success', { valueType: ValueType.INT }).addCallback((result) => result.observe(total));
+    add = (n) => { total += n; };
+  } else {
+    const counter = meter.createCounter('lunadefend.tokenize.success', { valueType: ValueType.INT });
+    add = (n) => counter.add(n);
+  }
+  return { add, shutdown: () => provider.shutdown() };
+}
+
+function packageClient(otlpUrl) {
+  const metrics = startMetrics({
+    serviceVersion: '1.0.0',
+    stackId: STACK_ID,
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl, OTEL_METRIC_EXPORT_INTERVAL: String(INTERVAL_MS) },
+  });
+  return { add: (n) => metrics.add('lunadefend.tokenize.success', n), shutdown: () => metrics.shutdown() };
+}
+
+async function scenario(makeClient) {
+  const dir = mkdtempSync(join(tmpdir(), 'lunadefend-first-export-'));
+  const capture = await startReportCapture();
+  const collector = await startCollector(dir, capture.url);
+  try {
+    const client = makeClient(collector.otlpUrl);
+    for (let i = 0; i < BEFORE; i++) client.add(1);
+    await sleep(INTERVAL_MS * 1.8); // the first periodic export goes out and is answered
+    for (let i = 0; i < AFTER; i++) client.add(1);
+    await client.shutdown();
+    const doneAt = Date.now();
+    // Windows seal once they have ended; wait for the report of the window the last export fell in.
+    const deadline = Date.now() + 20_000;
+    while (!capture.reports.some((r) => Date.parse(r.window.end) > doneAt) && Date.now() < deadline) await sleep(100);
+    return capture.reports.reduce((sum, r) => sum + r.metrics.tokenizeSuccess, 0);
+  } finally {
+    await collector.stop();
+    await capture.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function measureFirstExport() {
+  const rows = [];
+  for (const [name, make] of [
+    ['stock SDK ObservableCounter, OTLP/HTTP JSON', (url) => stockClient('observable', 'json', url)],
+    ['stock SDK ObservableCounter, OTLP/HTTP protobuf', (url) => stockClient('observable', 'proto', url)],
+    ['stock SDK Counter (synchronous), OTLP/HTTP JSON', (url) => stockClient('sync', 'json', url)],
+    ['stock SDK Counter (synchronous), OTLP/HTTP protobuf', (url) => stockClient('sync', 'proto', url)],
+    ['`@lunadefend/metrics` (OTLP/HTTP JSON)', (url) => packageClient(url)],
+  ]) {
+    rows.push({ name, counted: await scenario(make) });
+  }
+  return rows;
+}
+
+export function printFirstExport(rows) {
+  console.log(`\nfirst export: ${BEFORE} counted before the first periodic export (interval ${INTERVAL_MS} ms), ${AFTER} after, then shutdown; summed from a real collector's reports`);
+  console.log('');
+  console.log('| client | performed | counted by the collector | lost |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const { name, counted } of rows) console.log(`| ${name} | ${BEFORE + AFTER} | ${counted} | ${BEFORE + AFTER - counted} |`);
+}
