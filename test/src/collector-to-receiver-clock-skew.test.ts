@@ -38,7 +38,7 @@ async function run(skew: Skew, scenarioMs: number, producerRestartAtMs: number) 
   dir = mkdtempSync(join(tmpdir(), 'lunadefend-skew-'));
   let trueMs = T0;
   receiver = createReceiver({
-    config: { database: { kind: 'sqlite', path: join(dir, 'receiver.db') }, windowMs: HOUR },
+    config: { host: '127.0.0.1', port: 0, database: { kind: 'sqlite', path: join(dir, 'receiver.db') }, windowMs: HOUR },
     now: () => new Date(trueMs),
     logger: createLogger({ level: 'silent' }),
     retention: false,
