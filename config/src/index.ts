@@ -66,3 +66,33 @@ export { windowRuleProblem } from './window-rule.js';
 export { substituteEnv, EnvSubstitutionError, type Substitution } from './env-substitution.js';
 export { formatDuration, parseByteSize, parseDuration } from './units.js';
 export { MODE_VARIABLES, decideTelemetryMode, type ModeDecision, type TelemetryMode } from './telemetry-mode.js';
+export {
+  EMPTY_TREE_HASH,
+  HASH_BYTES,
+  hashChildren,
+  hashLeaf,
+  rootFromInclusionProof,
+  verifyConsistency,
+  verifyInclusion,
+} from './transparency/merkle.js';
+export {
+  generateNoteKey,
+  noteKeyId,
+  openNote,
+  parseNoteSigner,
+  parseNoteVerifier,
+  signNote,
+  type NoteOpening,
+  type NoteSigner,
+  type NoteVerifier,
+} from './transparency/signed-note.js';
+export {
+  checkpointText,
+  openCheckpoint,
+  parseCheckpointText,
+  signCheckpoint,
+  type Checkpoint,
+  type CheckpointOpening,
+} from './transparency/checkpoint.js';
+export { createHashTree, type HashTree } from './transparency/hash-tree.js';
+export { receiptFromJson, receiptToJson, type Receipt, type ReceiptJson } from './transparency/receipt.js';
