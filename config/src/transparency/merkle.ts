@@ -29,7 +29,7 @@ export function rootFromInclusionProof(leafIndex: number, treeSize: number, leaf
   // Plain numbers are exact up to 2^53, far beyond any log this receiver keeps.
   let fn = leafIndex;
   let sn = treeSize - 1;
-  let r = Buffer.from(leafHash);
+  let r: Buffer = Buffer.from(leafHash);
   for (const p of proof) {
     if (sn === 0) return undefined;
     if (fn % 2 === 1 || fn === sn) {
@@ -71,8 +71,8 @@ export function verifyConsistency(size1: number, size2: number, root1: Uint8Arra
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
   }
-  let fr = Buffer.from(path[0]!);
-  let sr = Buffer.from(path[0]!);
+  let fr: Buffer = Buffer.from(path[0]!);
+  let sr: Buffer = Buffer.from(path[0]!);
   for (const c of path.slice(1)) {
     if (sn === 0) return false;
     if (fn % 2 === 1 || fn === sn) {

@@ -93,7 +93,7 @@ export type NoteOpening =
 
 /** Returns the note's text when a signature by `verifier` verifies; signatures by other keys are ignored. */
 export function openNote(note: string, verifier: NoteVerifier): NoteOpening {
-  if (!note.endsWith('\n') || /[\u0000-\u0009\u000b-\u001f]/.test(note)) return { ok: false, reason: 'malformed' };
+  if (!note.endsWith('\n') || hasControlCharacter(note)) return { ok: false, reason: 'malformed' };
   const split = note.lastIndexOf('\n\n');
   if (split < 0) return { ok: false, reason: 'malformed' };
   const text = note.slice(0, split + 1);
@@ -112,4 +112,13 @@ export function openNote(note: string, verifier: NoteVerifier): NoteOpening {
     found = true;
   }
   return found ? { ok: true, text } : { ok: false, reason: 'unknown-key' };
+}
+
+/** Signed notes hold no ASCII control character but newline. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 && code !== 0x0a) return true;
+  }
+  return false;
 }
