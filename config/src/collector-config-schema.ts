@@ -9,6 +9,7 @@ export type LeafKind =
   | 'bytes' // byte size, parsed to a number of bytes
   | 'positive-integer'
   | 'path'
+  | 'secret' // a credential: any printable text without spaces, or empty for none; never shown in messages
   | 'names'; // a list of component names
 
 export interface LeafNode {
@@ -55,6 +56,11 @@ export const COLLECTOR_CONFIG_SCHEMA: ObjectNode = object('The collector sidecar
     lunadefend: object('The daily report exporter.', {
       endpoint: leaf('url', 'https://metrics.lunadefend.example/v1/reports', 'URL of the central receiver reports are POSTed to.'),
       timeout: leaf('duration', '10s', 'Time limit of one whole send attempt: connect, request and response together.', 1),
+      ingest_key: leaf(
+        'secret',
+        '',
+        'Key sent as Authorization: Bearer when the receiver requires one (a private fleet, LUNADEFEND_INGEST_KEYS); empty sends none. Give it as ${env:LUNADEFEND_INGEST_KEY}; it is never logged and never in the ledger.',
+      ),
       retry_on_failure: object('Retry of failed sends (429, 5xx, network errors).', {
         initial_interval: leaf('duration', '5s', 'First retry delay; doubled after each failure, with jitter.', 1),
         max_interval: leaf('duration', '1h', 'Largest retry delay.', 1),

@@ -80,6 +80,7 @@ describe('collector configuration', () => {
     expect(config.exporters.lunadefend).toEqual({
       endpoint: 'https://metrics.lunadefend.example/v1/reports',
       timeout: 10_000,
+      ingest_key: '',
       retry_on_failure: { initial_interval: 5000, max_interval: 3_600_000, max_age: 2_592_000_000 },
     });
     expect(config.extensions).toEqual({ health_check: { endpoint: '127.0.0.1:13133' }, file_storage: { directory: './data/collector' } });
@@ -134,6 +135,16 @@ describe('collector configuration', () => {
     expect(errorOf('a: [\n').key).toBe('');
   });
 
+  it('reads the ingest key from the environment and never shows a bad one', () => {
+    const yaml = 'exporters:\n  lunadefend:\n    ingest_key: ${env:LUNADEFEND_INGEST_KEY}\n';
+    const { config } = loadCollectorConfig(yaml, { LUNADEFEND_INGEST_KEY: 'fleet-key-0123456789' });
+    expect(config.exporters.lunadefend.ingest_key).toBe('fleet-key-0123456789');
+    const error = errorOf(yaml, { LUNADEFEND_INGEST_KEY: 'secret with spaces' });
+    expect(error.key).toBe('exporters.lunadefend.ingest_key');
+    expect(error.message).toContain('<secret, 18 characters>');
+    expect(error.message).not.toContain('secret with spaces');
+  });
+
   it('checks pipeline references', () => {
     expect(errorOf('service:\n  pipelines:\n    metrics:\n      processors: [batch]\n').message).toContain('"batch"');
     expect(errorOf('service:\n  extensions: [health_check]\n').key).toBe('service.extensions');
@@ -143,6 +154,7 @@ describe('collector configuration', () => {
     const keys = collectorConfigKeys().map((k) => k.path);
     expect(keys).toContain('processors.lunadefend_aggregate.send_jitter');
     expect(keys).toContain('exporters.lunadefend.retry_on_failure.max_age');
-    expect(keys).toHaveLength(19);
+    expect(keys).toContain('exporters.lunadefend.ingest_key');
+    expect(keys).toHaveLength(20);
   });
 });

@@ -29,6 +29,8 @@ export interface CollectorConfig {
     readonly lunadefend: {
       readonly endpoint: string;
       readonly timeout: number;
+      /** '' when no key is configured. */
+      readonly ingest_key: string;
       readonly retry_on_failure: { readonly initial_interval: number; readonly max_interval: number; readonly max_age: number };
     };
   };
@@ -127,7 +129,10 @@ function readLeaf(node: LeafNode, raw: unknown, path: string, env: NodeJS.Proces
   };
   const value = raw === undefined || raw === null ? node.default : Array.isArray(raw) ? raw.map(expand) : expand(raw);
   const parsed = parseLeaf(node, value);
-  if (parsed === undefined) throw new ConfigError(path, `invalid ${node.kind} ${JSON.stringify(value)}`);
+  if (parsed === undefined) {
+    const shown = node.kind === 'secret' ? `<secret, ${String(value).length} characters>` : JSON.stringify(value);
+    throw new ConfigError(path, `invalid ${node.kind} ${shown}`);
+  }
   if (node.min !== undefined && typeof parsed === 'number' && parsed < node.min) {
     throw new ConfigError(path, `${JSON.stringify(value)} is below the minimum (${node.min}${unitOf(node)})`);
   }
@@ -150,6 +155,8 @@ function parseLeaf(node: LeafNode, value: unknown): unknown {
       return typeof value === 'string' && isHttpUrl(value) ? value : undefined;
     case 'path':
       return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+    case 'secret':
+      return typeof value === 'string' && /^[\x21-\x7e]*$/.test(value) ? value : undefined;
     case 'names':
       return Array.isArray(value) && value.every((v) => typeof v === 'string' && /^[a-z0-9_/]+$/.test(v)) ? [...value] : undefined;
   }

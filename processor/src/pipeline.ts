@@ -74,7 +74,7 @@ export function buildPipeline(config: CollectorConfig, deps: PipelineDeps): Pipe
     exporter = createReportExporter({
       state: deps.state,
       // local: reports go to the ledger and nothing ever connects to the endpoint.
-      transport: deps.mode === 'local' ? 'local' : createHttpTransport({ endpoint: exporterConfig.endpoint, timeoutMs: exporterConfig.timeout }),
+      transport: deps.mode === 'local' ? 'local' : createHttpTransport({ endpoint: exporterConfig.endpoint, timeoutMs: exporterConfig.timeout, ingestKey: exporterConfig.ingest_key }),
       retry: { initialIntervalMs: exporterConfig.retry_on_failure.initial_interval, maxIntervalMs: exporterConfig.retry_on_failure.max_interval },
       maxAgeMs: exporterConfig.retry_on_failure.max_age,
       now: deps.now,

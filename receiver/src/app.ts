@@ -10,6 +10,7 @@ import type { BlockList } from './abuse/block-list.js';
 import type { ClientKeyHasher } from './abuse/client-key.js';
 import type { RateLimiter } from './abuse/rate-limiter.js';
 import { requireBearerToken } from './auth/bearer-token.js';
+import type { IngestKeys } from './auth/ingest-keys.js';
 import type { ReceiverConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
 import type { PlausibilityCheck } from './ingest/plausibility.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   readonly blockList: BlockList;
   readonly plausibility: PlausibilityCheck;
   readonly alerts: AlertWebhook;
+  /** Set when LUNADEFEND_INGEST_KEYS is: reports need a listed key. */
+  readonly ingestKeys: IngestKeys | undefined;
   /** The noise stream of each published /stats number. */
   readonly publicNoise: CellNoise;
   readonly reportValidator: ReportValidator;

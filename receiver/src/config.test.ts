@@ -77,6 +77,9 @@ describe('receiver configuration from the environment', () => {
     [{ LUNADEFEND_LOG_LEVEL: 'loud' }, 'LUNADEFEND_LOG_LEVEL="loud"'],
     [{ LUNADEFEND_PUBLIC_URL: 'https://metrics.example.com/dashboard' }, 'LUNADEFEND_PUBLIC_URL="https://metrics.example.com/dashboard": must be an http(s) origin'],
     [{ LUNADEFEND_PUBLIC_URL: 'metrics.example.com' }, 'LUNADEFEND_PUBLIC_URL="metrics.example.com"'],
+    [{ LUNADEFEND_INGEST_KEYS: 'missing-keys.txt' }, 'LUNADEFEND_INGEST_KEYS="missing-keys.txt": file does not exist'],
+    [{ LUNADEFEND_PUBLIC_EPSILON: '0' }, 'LUNADEFEND_PUBLIC_EPSILON="0"'],
+    [{ LUNADEFEND_PUBLIC_NOISE_KEY: 'short' }, 'LUNADEFEND_PUBLIC_NOISE_KEY=<secret, 5 characters>'],
     [
       { LUNADEFEND_TRUST_PROXY: 'loopback', LUNADEFEND_ADMIN_TOKEN: 'a-long-enough-admin-token' },
       'LUNADEFEND_PUBLIC_URL=(unset): must be set when LUNADEFEND_TRUST_PROXY and LUNADEFEND_ADMIN_TOKEN are',

@@ -2,9 +2,10 @@
 // checked here; a bad one stops start-up with a message naming the variable and the value (secrets
 // are described, never echoed). After start-up the frozen config is the only source of settings.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { DAY_MS, REPORT_KEYS, parseByteSize, parseDuration, windowRuleProblem, type ReportKey } from '@lunadefend/config';
 import { DEFAULT_PLAUSIBILITY_BOUNDS_PER_DAY } from './ingest/plausibility.js';
+import { parseIngestKeys } from './auth/ingest-keys.js';
 import { parseEpsilon, toNumber } from './privacy/calibration.js';
 import { DEFAULT_SQLITE_PATH, parseDatabaseUrl, type StorageTarget } from './storage/open-storage.js';
 
@@ -52,6 +53,8 @@ export interface ReceiverConfig {
   readonly publicHistoryDays: number;
   /** Secret that fixes the noise of every published number; shared by replicas. Undefined: random per process. */
   readonly publicNoiseKey: string | undefined;
+  /** LUNADEFEND_INGEST_KEYS: a file of ingest key hashes; reports need a listed key. Undefined: anonymous reports (the default). */
+  readonly ingestKeysFile: string | undefined;
   /** The origin browsers use to reach the receiver (scheme, host, port); the dashboard's same-origin check compares with it. */
   readonly publicUrl: string | undefined;
   /** express "trust proxy": false, a hop count, or a list of trusted addresses/subnets. */
@@ -93,6 +96,7 @@ export function defaultReceiverConfig(): ReceiverConfig {
     tls: undefined,
     publicMinCohort: 10,
     publicUrl: undefined,
+    ingestKeysFile: undefined,
     publicEpsilon: '1',
     publicDelta: 1e-6,
     publicClampPerDay: Object.fromEntries(REPORT_KEYS.map((key) => [key, 10_000])) as Record<ReportKey, number>,
@@ -207,6 +211,7 @@ export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
     publicMinCohort: integer('LUNADEFEND_PUBLIC_MIN_COHORT', d.publicMinCohort, 1, 1_000_000),
     publicUrl: publicOrigin(get('LUNADEFEND_PUBLIC_URL'), fail),
+    ingestKeysFile: ingestKeysFile(get('LUNADEFEND_INGEST_KEYS'), fail),
     publicEpsilon: epsilon(get('LUNADEFEND_PUBLIC_EPSILON'), d.publicEpsilon, fail),
     publicDelta: probability(get('LUNADEFEND_PUBLIC_DELTA'), d.publicDelta, fail),
     publicClampPerDay: bounds(get('LUNADEFEND_PUBLIC_CLAMP_PER_DAY'), d.publicClampPerDay, fail, 'LUNADEFEND_PUBLIC_CLAMP_PER_DAY'),
@@ -263,6 +268,17 @@ function bounds(
     out[key as ReportKey] = value as number;
   }
   return out;
+}
+
+function ingestKeysFile(raw: string | undefined, fail: Fail): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!existsSync(raw)) return fail('LUNADEFEND_INGEST_KEYS', JSON.stringify(raw), 'file does not exist');
+  try {
+    parseIngestKeys(readFileSync(raw, 'utf8'));
+  } catch (error) {
+    return fail('LUNADEFEND_INGEST_KEYS', JSON.stringify(raw), (error as Error).message);
+  }
+  return raw;
 }
 
 function epsilon(raw: string | undefined, fallback: string, fail: Fail): string {

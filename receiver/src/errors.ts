@@ -17,6 +17,7 @@ export const RECEIVER_ERRORS = {
   stack_blocked: { status: 403, message: 'reports from this stack id are refused' },
   window_report_limit: { status: 409, message: 'this stack id already sent the maximum number of reports for this window' },
   rate_limited: { status: 429, message: 'too many requests; retry after the Retry-After delay' },
+  ingest_key_required: { status: 401, message: 'this receiver takes reports only with a valid ingest key (Authorization: Bearer)' },
   unauthorized: { status: 401, message: 'an Authorization: Bearer token is required' },
   forbidden: { status: 403, message: 'the bearer token is not valid' },
   stats_api_disabled: { status: 404, message: 'the stats API is off (LUNADEFEND_ADMIN_TOKEN is not set)' },

@@ -10,6 +10,7 @@ export {
 } from './config.js';
 export { RECEIVER_ERRORS, RECEIVER_ERROR_CODES, ReceiverError, type ReceiverErrorCode } from './errors.js';
 export { requireBearerToken, tokensMatch } from './auth/bearer-token.js';
+export { ingestKeyHashLine, parseIngestKeys } from './auth/ingest-keys.js';
 export { createLogger } from './logger.js';
 export { createSqliteStorage, type SqliteStorageOptions } from './storage/sqlite.js';
 export { createPostgresStorage, type PostgresStorageOptions } from './storage/postgres.js';

@@ -17,6 +17,7 @@ import { createApp } from './app.js';
 import { defaultReceiverConfig, type ReceiverConfig } from './config.js';
 import { createPlausibilityCheck } from './ingest/plausibility.js';
 import { createCellNoise } from './privacy/cell-noise.js';
+import { createIngestKeys } from './auth/ingest-keys.js';
 import { createLogger } from './logger.js';
 import { createRetentionJob, type RetentionJob } from './retention/retention-job.js';
 import { describeTarget, openStorage } from './storage/open-storage.js';
@@ -33,6 +34,8 @@ export interface ReceiverOptions {
   readonly logger?: Logger;
   /** Block list reload interval (default 10 s). */
   readonly blockListRefreshMs?: number;
+  /** How often the ingest keys file is checked for changes (default 5 s). */
+  readonly ingestKeysRefreshMs?: number;
   /** Run the retention job at start and daily (default true). */
   readonly retention?: boolean;
   /**
@@ -90,6 +93,10 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     alerts,
     publicNoise: publicNoise.noise,
     reportValidator: createReportValidator(options.catalog),
+    ingestKeys:
+      config.ingestKeysFile === undefined
+        ? undefined
+        : createIngestKeys({ file: config.ingestKeysFile, nowMs, ...(options.ingestKeysRefreshMs === undefined ? {} : { refreshMs: options.ingestKeysRefreshMs }) }),
   });
 
   let server: Server | undefined;

@@ -26,7 +26,13 @@ export interface ReportTransport {
 
 const MAX_RESPONSE_BYTES = 16 * 1024;
 
-export function createHttpTransport(options: { readonly endpoint: string; readonly timeoutMs: number }): ReportTransport {
+export function createHttpTransport(options: {
+  readonly endpoint: string;
+  readonly timeoutMs: number;
+  /** Sent as Authorization: Bearer when set (a receiver with ingest keys); never logged. */
+  readonly ingestKey?: string;
+}): ReportTransport {
+  const auth = options.ingestKey === undefined || options.ingestKey === '' ? {} : { authorization: `Bearer ${options.ingestKey}` };
   const url = new URL(options.endpoint);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return {
@@ -43,7 +49,7 @@ export function createHttpTransport(options: { readonly endpoint: string; readon
         };
         const req = request(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': payload.length, 'user-agent': 'lunadefend-collector' },
+          headers: { 'content-type': 'application/json', 'content-length': payload.length, 'user-agent': 'lunadefend-collector', ...auth },
           agent: false,
         });
         // A total deadline, not a socket idle timeout: each trickled byte would reset that one.

@@ -1,4 +1,5 @@
-// POST /v1/reports: the one ingest endpoint. Order of checks: per-client rate limit → JSON only →
+// POST /v1/reports: the one ingest endpoint. Order of checks: per-client rate limit → ingest key
+// (when LUNADEFEND_INGEST_KEYS is set) → JSON only →
 // body limit and parse → schema of the version the report names (each compiled once; a version
 // newer than ours is `unsupported_schema_version`, which a collector retries) → window checks → block list
 // → per-stack rate limit → plausibility → store (idempotent by report_id). The client address is
@@ -7,6 +8,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { ReportValidator } from '@lunadefend/config';
 import type { AlertWebhook } from '../alerts/alert-webhook.js';
+import { requireIngestKey, type IngestKeys } from '../auth/ingest-keys.js';
 import type { BlockList } from '../abuse/block-list.js';
 import type { ClientKeyHasher } from '../abuse/client-key.js';
 import type { RateLimiter } from '../abuse/rate-limiter.js';
@@ -34,6 +36,8 @@ export interface ReportsRouteDeps {
   readonly alerts: AlertWebhook;
   /** Every schema version this receiver accepts (docs/report-contract.md). */
   readonly reportValidator: ReportValidator;
+  /** Set: a report needs a listed ingest key (before its body is read). */
+  readonly ingestKeys: IngestKeys | undefined;
 }
 
 export const REPORTS_PATH = '/v1/reports';
@@ -76,6 +80,7 @@ export function createReportsRouter(deps: ReportsRouteDeps): Router {
     REPORTS_PATH,
     instrument,
     limitClients(deps.clientLimiter, deps.clientKeys),
+    requireIngestKey(deps.ingestKeys),
     requireJson,
     readJsonBody({ maxBodyBytes: deps.maxBodyBytes, idleTimeoutMs: deps.bodyTimeoutMs }),
     async (req, res) => {

@@ -17,6 +17,8 @@ export interface CollectorConfigOptions {
   readonly sendJitter?: string;
   readonly initialInterval?: string;
   readonly maxInterval?: string;
+  /** `exporters.lunadefend.ingest_key`, written as given (e.g. '${env:LUNADEFEND_INGEST_KEY}'). */
+  readonly ingestKey?: string;
 }
 
 /** Writes `otel-collector.yaml` into `dir` and returns its path. */
@@ -35,7 +37,7 @@ exporters:
   lunadefend:
     endpoint: ${JSON.stringify(o.endpoint)}
     timeout: 5s
-    retry_on_failure: { initial_interval: ${o.initialInterval ?? '200ms'}, max_interval: ${o.maxInterval ?? '1s'}, max_age: 720h }
+${o.ingestKey === undefined ? '' : `    ingest_key: ${JSON.stringify(o.ingestKey)}\n`}    retry_on_failure: { initial_interval: ${o.initialInterval ?? '200ms'}, max_interval: ${o.maxInterval ?? '1s'}, max_age: 720h }
 extensions:
   health_check: { endpoint: 127.0.0.1:0 }
   file_storage: { directory: ${JSON.stringify(o.stateDirectory)} }
