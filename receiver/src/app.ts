@@ -39,6 +39,8 @@ export interface AppDeps {
   readonly alerts: AlertWebhook;
   /** Set when LUNADEFEND_INGEST_KEYS is: reports need a listed key. */
   readonly ingestKeys: IngestKeys | undefined;
+  /** At most one 5xx log line per error code per this interval (undefined: 10 s). */
+  readonly errorLogIntervalMs?: number | undefined;
   /** The noise stream of each published /stats number. */
   readonly publicNoise: CellNoise;
   readonly reportValidator: ReportValidator;
@@ -92,6 +94,6 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(notFoundHandler());
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, deps.errorLogIntervalMs));
   return app;
 }

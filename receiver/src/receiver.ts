@@ -34,6 +34,8 @@ export interface ReceiverOptions {
   readonly logger?: Logger;
   /** Block list reload interval (default 10 s). */
   readonly blockListRefreshMs?: number;
+  /** At most one 5xx log line per error code per this interval (default 10 s). */
+  readonly errorLogIntervalMs?: number;
   /** How often the ingest keys file is checked for changes (default 5 s). */
   readonly ingestKeysRefreshMs?: number;
   /** Run the retention job at start and daily (default true). */
@@ -93,6 +95,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     alerts,
     publicNoise: publicNoise.noise,
     reportValidator: createReportValidator(options.catalog),
+    errorLogIntervalMs: options.errorLogIntervalMs,
     ingestKeys:
       config.ingestKeysFile === undefined
         ? undefined

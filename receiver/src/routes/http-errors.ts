@@ -38,8 +38,8 @@ export function notFoundHandler(): RequestHandler {
   };
 }
 
-export function errorHandler(logger: Logger, nowMs: () => number = Date.now): ErrorRequestHandler {
-  const throttle = createErrorLogThrottle({ intervalMs: ERROR_LOG_INTERVAL_MS, nowMs });
+export function errorHandler(logger: Logger, intervalMs: number = ERROR_LOG_INTERVAL_MS, nowMs: () => number = Date.now): ErrorRequestHandler {
+  const throttle = createErrorLogThrottle({ intervalMs, nowMs });
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(error);
