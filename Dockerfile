@@ -22,6 +22,7 @@ COPY instrumentation/examples/tokenizer/package.json instrumentation/examples/to
 COPY processor/package.json processor/
 COPY receiver/package.json receiver/
 COPY test/package.json test/
+COPY demo/package.json demo/
 
 # --- build: every dependency, TypeScript → dist/
 FROM manifests AS build
@@ -32,6 +33,7 @@ COPY instrumentation instrumentation
 COPY processor processor
 COPY receiver receiver
 COPY test test
+COPY demo demo
 RUN npm run build
 
 # --- app: production dependencies wherever npm puts them, then the built code and its files

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/process.js';
 
-const DEMO = 'test/dist/demo/main.js';
+const DEMO = 'demo/dist/main.js';
 
 describe('npm start (the local demo)', () => {
   let holder: Server | undefined;

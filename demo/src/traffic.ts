@@ -3,7 +3,7 @@
 // the report moves. Values are random and never printed.
 
 import { randomBytes, randomInt } from 'node:crypto';
-import { createTokenizerClient, type TokenizerClient } from '../support/tokenizer-client.js';
+import { createTokenizerClient, type TokenizerClient } from '@lunadefend/e2e';
 
 export interface TrafficGenerator {
   readonly client: TokenizerClient;
