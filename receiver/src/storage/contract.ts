@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORT_KEYS, formatUtcTimestamp, zeroMetrics, type DailyReport, type ReportKey } from '@lunadefend/config';
+import { REPORT_KEYS, formatUtcTimestamp, hashLeaf, zeroMetrics, type DailyReport, type ReportKey } from '@lunadefend/config';
 import { DAY_MS } from '@lunadefend/config';
 import { isoWeekStart, utcDay } from './days.js';
 import type { Storage } from './storage.js';
@@ -238,6 +238,44 @@ export function describeStorageContract(name: string, target: () => ContractTarg
       expect(outcomes.filter((o) => o.status === 'duplicate')).toHaveLength(24);
       const [day] = await storage.dailyStats({ from: '2026-03-02', to: '2026-03-02' });
       expect(day?.totals.tokenizeSuccess).toBe(report.metrics.tokenizeSuccess);
+    });
+
+    it('appends each accepted report to the log in order; a duplicate gets the stored receipt, a refused one none', async () => {
+      const storage = await fresh();
+      const leaf = (r: DailyReport): Buffer => hashLeaf(Buffer.from(JSON.stringify(r)));
+      const stack = randomUUID();
+      const reports = Array.from({ length: 5 }, () => makeReport({ stack_id: stack }));
+      const outcomes = [];
+      for (const r of reports) outcomes.push(await storage.insertReport(r, { ...insertOptions(), leafHash: leaf(r) }));
+      expect(outcomes.slice(0, 4)).toEqual(reports.slice(0, 4).map((r, i) => ({ status: 'accepted', receipt: { leafIndex: i, leafHash: leaf(r) } })));
+      expect(outcomes[4]).toEqual({ status: 'window-limit' });
+      const again = await storage.insertReport(reports[2]!, { ...insertOptions(), leafHash: hashLeaf(Buffer.from('other bytes')) });
+      expect(again).toEqual({ status: 'duplicate', receipt: { leafIndex: 2, leafHash: leaf(reports[2]!) } });
+      expect(await storage.logLeaves(0, 100)).toEqual(reports.slice(0, 4).map(leaf));
+      expect(await storage.logLeaves(3, 100)).toEqual([leaf(reports[3]!)]);
+      expect(await storage.logLeafIndex(leaf(reports[1]!))).toBe(1);
+      expect(await storage.logLeafIndex(leaf(reports[4]!))).toBeUndefined();
+    });
+
+    it('appends concurrent reports as one gap-free log whose order matches the receipts', async () => {
+      const storage = await fresh();
+      const reports = Array.from({ length: 40 }, () => makeReport());
+      const leaves = reports.map((r) => hashLeaf(Buffer.from(r.report_id)));
+      const outcomes = await Promise.all(reports.map((r, i) => storage.insertReport(r, { ...insertOptions(), leafHash: leaves[i] })));
+      const indices = outcomes.map((o) => (o.status === 'accepted' ? o.receipt?.leafIndex : -1));
+      expect([...indices].sort((a, b) => a! - b!)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      const log = await storage.logLeaves(0, 1000);
+      expect(log).toHaveLength(40);
+      indices.forEach((index, i) => expect(log[index!]).toEqual(leaves[i]));
+    });
+
+    it('keeps the log whole when retention deletes raw reports', async () => {
+      const storage = await fresh();
+      const reports = [makeReport({ startMs: BASE_MS }), makeReport({ startMs: BASE_MS + 9 * DAY_MS })];
+      const leaves = reports.map((r) => hashLeaf(Buffer.from(r.report_id)));
+      for (const [i, r] of reports.entries()) await storage.insertReport(r, { ...insertOptions(), leafHash: leaves[i] });
+      expect((await storage.deleteBefore('2026-03-05')).reports).toBe(1);
+      expect(await storage.logLeaves(0, 10)).toEqual(leaves);
     });
 
     it('keeps every catalog counter exactly, up to 2^53 − 1', async () => {

@@ -430,4 +430,60 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // each later schema version re-creates it through postgresMetricMigration().
     sql: ingestBatchFunctionSql(metricColumns(METRIC_CATALOG).filter((c) => c.since <= 1)),
   },
+  {
+    version: 6,
+    name: 'transparency log: leaf hashes in acceptance order, appended with the reports',
+    sql: `
+      -- The append-only log of accepted reports: hashes only, never deleted by retention.
+      create table log_leaves (
+        leaf_index bigint primary key,
+        leaf_hash bytea not null
+      );
+      create index log_leaves_by_hash on log_leaves (leaf_hash);
+      -- The log's size, one row: its row lock orders appends across every replica and is held
+      -- to commit, so committed leaves are always a gap-free prefix in commit order.
+      create table log_head (
+        only_row boolean primary key default true check (only_row),
+        size bigint not null
+      );
+      insert into log_head values (true, 0);
+      -- Where a stored report sits in the log, to answer a duplicate with its receipt.
+      alter table reports add column log_index bigint;
+
+      -- lunadefend_ingest_batch, then the accepted reports' leaves appended in the same
+      -- transaction (the head row is locked last, after the per-stack locks: one lock order).
+      -- Each report's answer carries the leaf of its stored copy, for duplicates too.
+      create function lunadefend_ingest_logged(p_reports jsonb, p_max_per_window integer)
+      returns table (report_id uuid, outcome text, leaf_index bigint, leaf_hash bytea) language plpgsql as $fn$
+      declare
+        ids uuid[];
+        outcomes text[];
+        acc_ids uuid[];
+        acc_hashes bytea[];
+        n integer;
+        first_index bigint;
+      begin
+        select array_agg(b.report_id order by b.ord), array_agg(b.outcome order by b.ord) into ids, outcomes
+          from lunadefend_ingest_batch(p_reports, p_max_per_window) with ordinality as b(report_id, outcome, ord);
+        select array_agg((e.doc->>'report_id')::uuid order by e.ord), array_agg(decode(e.doc->>'leaf_hash', 'hex') order by e.ord)
+          into acc_ids, acc_hashes
+          from jsonb_array_elements(p_reports) with ordinality as e(doc, ord)
+          where outcomes[e.ord] = 'accepted' and e.doc->>'leaf_hash' is not null;
+        n := coalesce(array_length(acc_ids, 1), 0);
+        if n > 0 then
+          update log_head h set size = h.size + n returning h.size - n into first_index;
+          insert into log_leaves select first_index + u.i - 1, u.h from unnest(acc_hashes) with ordinality as u(h, i);
+          update reports t set log_index = first_index + u.i - 1
+            from unnest(acc_ids) with ordinality as u(id, i) where t.report_id = u.id;
+        end if;
+        return query
+          select u.id, u.oc, l.leaf_index, l.leaf_hash
+          from unnest(ids, outcomes) with ordinality as u(id, oc, ord)
+          left join reports t on t.report_id = u.id and u.oc <> 'window-limit'
+          left join log_leaves l on l.leaf_index = t.log_index
+          order by u.ord;
+      end
+      $fn$;
+    `,
+  },
 ];

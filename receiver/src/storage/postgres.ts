@@ -67,17 +67,23 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       // The bound is a per-call argument; batches mixing bounds (never in one receiver) go one by one.
       const maxPerWindow = items[0]!.maxPerWindow;
       if (items.some((i) => i.maxPerWindow !== maxPerWindow)) throw new Error('mixed per-window bounds in one batch');
+      // Batches without any leaf hash (stores seeded directly, never the ingest route) skip the log.
+      const ingest = items.some((i) => i.row.leaf_hash !== null) ? 'lunadefend_ingest_logged' : 'lunadefend_ingest_batch';
       const rows = (
-        await pool.query('select report_id::text as report_id, outcome from lunadefend_ingest_batch($1::jsonb, $2)', [
-          JSON.stringify(items.map((i) => i.row)),
-          maxPerWindow,
-        ])
-      ).rows as { report_id: string; outcome: string }[];
-      return items.map((item, i) => {
-        const outcome = rows[i]?.outcome;
-        if (rows[i]?.report_id !== item.row.report_id) throw new Error('lunadefend_ingest_batch answered out of order');
-        if (outcome === 'accepted' || outcome === 'duplicate' || outcome === 'window-limit') return { status: outcome };
-        throw new Error(`lunadefend_ingest_batch returned an unknown outcome: ${String(outcome)}`);
+        await pool.query(
+          ingest === 'lunadefend_ingest_logged'
+            ? 'select report_id::text as report_id, outcome, leaf_index, leaf_hash from lunadefend_ingest_logged($1::jsonb, $2)'
+            : 'select report_id::text as report_id, outcome, null as leaf_index, null as leaf_hash from lunadefend_ingest_batch($1::jsonb, $2)',
+          [JSON.stringify(items.map((i) => i.row)), maxPerWindow],
+        )
+      ).rows as { report_id: string; outcome: string; leaf_index: string | null; leaf_hash: Buffer | null }[];
+      return items.map((item, i): InsertOutcome => {
+        const row = rows[i];
+        if (row === undefined || row.report_id !== item.row.report_id) throw new Error('lunadefend_ingest_logged answered out of order');
+        const receipt = row.leaf_index === null || row.leaf_hash === null ? {} : { receipt: { leafIndex: Number(row.leaf_index), leafHash: row.leaf_hash } };
+        if (row.outcome === 'accepted' || row.outcome === 'duplicate') return { status: row.outcome, ...receipt };
+        if (row.outcome === 'window-limit') return { status: row.outcome };
+        throw new Error(`lunadefend_ingest_logged returned an unknown outcome: ${String(row.outcome)}`);
       });
     },
   });
@@ -163,6 +169,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         week: isoWeekStart(startMs),
         received_at: options.receivedAt.toISOString(),
         flag_reason: options.flagReason ?? null,
+        leaf_hash: options.leafHash?.toString('hex') ?? null,
       };
       // A counter the report's version does not carry is left out: the ingest function stores null.
       for (const { key, column } of columns) if (report.metrics[key] !== undefined) row[column] = report.metrics[key];
@@ -276,6 +283,16 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         reason: String(r.reason),
         blockedAt: (r.blocked_at as Date).toISOString(),
       }));
+    },
+
+    async logLeaves(fromIndex, limit) {
+      const rows = await query('select leaf_hash from log_leaves where leaf_index >= $1 order by leaf_index limit $2', [fromIndex, limit]);
+      return rows.map((r) => r.leaf_hash as Buffer);
+    },
+
+    async logLeafIndex(leafHash) {
+      const rows = await query('select min(leaf_index) as i from log_leaves where leaf_hash = $1', [leafHash]);
+      return rows[0]?.i === null || rows[0]?.i === undefined ? undefined : Number(rows[0].i);
     },
 
     async deleteBefore(beforeDay): Promise<RetentionResult> {

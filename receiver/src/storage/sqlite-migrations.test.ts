@@ -30,7 +30,9 @@ describe('sqlite migrations', () => {
     }
     old.prepare('attach database ? as current').run(currentPath);
     for (const table of ['reports', 'deployment_periods', 'version_totals', 'period_totals']) {
-      old.exec(`insert into main.${table} select * from current.${table}`);
+      // Only the columns the old version has (later versions add some).
+      const columns = (old.prepare('select name from pragma_table_info(?)').all(table) as { name: string }[]).map((c) => c.name).join(', ');
+      old.exec(`insert into main.${table} (${columns}) select ${columns} from current.${table}`);
     }
     old.exec('detach database current');
     old.close();

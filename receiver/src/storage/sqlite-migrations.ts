@@ -110,4 +110,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       drop index deployment_periods_by_stack;
     `,
   },
+  {
+    version: 4,
+    name: 'transparency log: leaf hashes in acceptance order',
+    sql: `
+      -- The append-only log of accepted reports: hashes only, never deleted by retention.
+      create table log_leaves (
+        leaf_index integer primary key,
+        leaf_hash blob not null
+      );
+      create index log_leaves_by_hash on log_leaves (leaf_hash);
+      -- Where a stored report sits in the log, to answer a duplicate with its receipt.
+      alter table reports add column log_index integer;
+    `,
+  },
 ];

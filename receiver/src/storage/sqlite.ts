@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { parseUtcTimestamp, type MetricCatalog, type VersionedReport } from '@lunadefend/config';
+import { parseUtcTimestamp, type MetricCatalog, type Receipt, type VersionedReport } from '@lunadefend/config';
 import { assemblePeriods, type VersionRow } from './assemble.js';
 import { addKnownSql, metricColumns, metricValues, metricsFromRow } from './columns.js';
 import { addDays, isoWeekStart, utcDay } from './days.js';
@@ -122,8 +122,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     ).run(period, start, newStack ? 1 : 0);
   };
 
+  const receiptAt = (logIndex: unknown): { receipt: Receipt } | Record<string, never> => {
+    if (typeof logIndex !== 'number') return {};
+    const leaf = stmt('select leaf_hash from log_leaves where leaf_index = ?').get(logIndex) as { leaf_hash: Buffer } | undefined;
+    return leaf === undefined ? {} : { receipt: { leafIndex: logIndex, leafHash: leaf.leaf_hash } };
+  };
+
   const insertOne = (report: VersionedReport, options: InsertOptions): InsertOutcome => {
-    if (stmt('select 1 from reports where report_id = ?').get(report.report_id) !== undefined) return { status: 'duplicate' };
+    const stored = stmt('select log_index from reports where report_id = ?').get(report.report_id) as Row | undefined;
+    if (stored !== undefined) return { status: 'duplicate', ...receiptAt(stored.log_index) };
     const startMs = parseUtcTimestamp(report.window.start)!;
     const endMs = parseUtcTimestamp(report.window.end)!;
     const { n } = stmt('select count(*) as n from reports where stack_id = ? and window_start_ms = ?').get(
@@ -132,9 +139,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     ) as { n: number };
     if (n >= options.maxReportsPerWindow) return { status: 'window-limit' };
     const day = utcDay(startMs);
+    // The transaction is IMMEDIATE: no other writer can take the same index.
+    let logIndex: number | null = null;
+    if (options.leafHash !== undefined) {
+      logIndex = (stmt('select coalesce(max(leaf_index) + 1, 0) as n from log_leaves').get() as { n: number }).n;
+      stmt('insert into log_leaves values (?, ?)').run(logIndex, options.leafHash);
+    }
     stmt(
-      `insert into reports (report_id, stack_id, version, window_start_ms, window_end_ms, day, received_at_ms, flag_reason, ${metricNames})
-       values (?, ?, ?, ?, ?, ?, ?, ?, ${placeholders(columns.length)})`,
+      `insert into reports (report_id, stack_id, version, window_start_ms, window_end_ms, day, received_at_ms, flag_reason, log_index, ${metricNames})
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ${placeholders(columns.length)})`,
     ).run(
       report.report_id,
       report.stack_id,
@@ -144,13 +157,14 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       day,
       options.receivedAt.getTime(),
       options.flagReason ?? null,
+      logIndex,
       ...metricValues(columns, report.metrics),
     );
     if (options.flagReason === undefined) {
       countPeriod('day', day, report);
       countPeriod('week', isoWeekStart(startMs), report);
     }
-    return { status: 'accepted' };
+    return { status: 'accepted', ...receiptAt(logIndex) };
   };
   const insertMany = db.transaction((items: readonly { report: VersionedReport; options: InsertOptions }[]) =>
     items.map(({ report, options }) => insertOne(report, options)),
@@ -314,6 +328,16 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         reason: String(r.reason),
         blockedAt: new Date(Number(r.blocked_at_ms)).toISOString(),
       }));
+    },
+
+    async logLeaves(fromIndex, limit) {
+      const rows = stmt('select leaf_hash from log_leaves where leaf_index >= ? order by leaf_index limit ?').all(fromIndex, limit) as Row[];
+      return rows.map((r) => r.leaf_hash as Buffer);
+    },
+
+    async logLeafIndex(leafHash) {
+      const row = stmt('select min(leaf_index) as i from log_leaves where leaf_hash = ?').get(leafHash) as Row;
+      return typeof row.i === 'number' ? row.i : undefined;
     },
 
     async deleteBefore(beforeDay): Promise<RetentionResult> {

@@ -6,14 +6,14 @@
 // weeks are ISO weeks and are named by their Monday. Flagged reports (above a plausibility bound)
 // are stored for inspection but never counted in any statistic.
 
-import type { MetricTotals, ReportKey, VersionedReport } from '@lunadefend/config';
+import type { MetricTotals, Receipt, ReportKey, VersionedReport } from '@lunadefend/config';
 
 /** What happened to one report offered to `insertReport`. */
 export type InsertOutcome =
-  /** Stored now (counted unless flagged). */
-  | { readonly status: 'accepted' }
-  /** A report with this report_id is already stored; nothing changed. */
-  | { readonly status: 'duplicate' }
+  /** Stored now (counted unless flagged); with a leaf hash, appended to the log at `receipt`. */
+  | { readonly status: 'accepted'; readonly receipt?: Receipt }
+  /** A report with this report_id is already stored; nothing changed. `receipt` is the stored one's leaf. */
+  | { readonly status: 'duplicate'; readonly receipt?: Receipt }
   /** The stack id already has `maxReportsPerWindow` reports for this window; nothing stored. */
   | { readonly status: 'window-limit' };
 
@@ -24,6 +24,12 @@ export interface InsertOptions {
   readonly flagReason?: string | undefined;
   /** Most reports one stack id may have for one window (distinct report ids). */
   readonly maxReportsPerWindow: number;
+  /**
+   * The report's leaf hash (SHA-256(0x00 || the exact bytes received)): an accepted report is
+   * appended to the transparency log in the same transaction. Every report that arrives as bytes
+   * has one; only stores seeded directly (tests, benchmarks) leave it out.
+   */
+  readonly leafHash?: Buffer | undefined;
 }
 
 /** An inclusive range of UTC days, 'YYYY-MM-DD'. */
@@ -159,6 +165,15 @@ export interface Storage {
   /** Returns false when the stack id was not blocked. */
   unblockStack(stackId: string): Promise<boolean>;
   blockedStacks(): Promise<BlockedStack[]>;
+
+  /**
+   * Leaf hashes of the transparency log from `fromIndex` on, in log order, at most `limit`. The
+   * log is append-only and never shortened (retention leaves it alone); its committed leaves are
+   * always a gap-free prefix, whatever the number of replicas appending.
+   */
+  logLeaves(fromIndex: number, limit: number): Promise<Buffer[]>;
+  /** Index of the first leaf with this hash, if any. */
+  logLeafIndex(leafHash: Buffer): Promise<number | undefined>;
 
   /** Deletes raw reports and per-deployment rows of days before `beforeDay` ('YYYY-MM-DD'). */
   deleteBefore(beforeDay: string): Promise<RetentionResult>;
