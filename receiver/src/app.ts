@@ -24,6 +24,8 @@ import { createServiceRouter } from './routes/service.js';
 import { createStatsRouter } from './routes/stats.js';
 import type { Storage } from './storage/storage.js';
 import type { ReceiverMetrics } from './telemetry/receiver-metrics.js';
+import { createLogRouter, LOG_PATH } from './transparency/log-routes.js';
+import type { TransparencyLog } from './transparency/transparency-log.js';
 
 export interface AppDeps {
   readonly config: ReceiverConfig;
@@ -44,6 +46,7 @@ export interface AppDeps {
   /** The noise stream of each published /stats number. */
   readonly publicNoise: CellNoise;
   readonly reportValidator: ReportValidator;
+  readonly log: TransparencyLog;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -66,6 +69,9 @@ export function createApp(deps: AppDeps): Express {
   const admin = [limitClients(deps.clientLimiter, deps.clientKeys), requireBearerToken(config.adminToken)];
   app.use('/v1/stats', ...admin);
   app.use('/v1/admin', ...admin);
+  // The log is public (hashes only) but still rate-limited per client.
+  app.use(LOG_PATH, limitClients(deps.clientLimiter, deps.clientKeys));
+  app.use(createLogRouter(deps.log));
   app.use(createStatsRouter(deps.storage));
   app.use(createAdminRouter(deps));
 

@@ -60,6 +60,8 @@ export interface ReceiverConfig {
   /** express "trust proxy": false, a hop count, or a list of trusted addresses/subnets. */
   readonly trustProxy: boolean | number | string;
   readonly logLevel: string;
+  /** Signer key of the transparency log (created by `lunadefend-receiver keygen`); unset: checkpoints off. */
+  readonly logKeyFile: string | undefined;
 }
 
 export class ReceiverConfigError extends Error {
@@ -105,6 +107,7 @@ export function defaultReceiverConfig(): ReceiverConfig {
     publicNoiseKey: undefined,
     trustProxy: false,
     logLevel: 'info',
+    logKeyFile: undefined,
   };
 }
 
@@ -188,6 +191,11 @@ export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     if (file !== undefined && !existsSync(file)) fail(name, JSON.stringify(file), 'file does not exist');
   }
 
+  const logKeyFile = get('LUNADEFEND_LOG_KEY_FILE');
+  if (logKeyFile !== undefined && !existsSync(logKeyFile)) {
+    fail('LUNADEFEND_LOG_KEY_FILE', JSON.stringify(logKeyFile), 'file does not exist; create it once with `lunadefend-receiver keygen` and give every replica the same file');
+  }
+
   const logLevel = get('LUNADEFEND_LOG_LEVEL') ?? d.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) fail('LUNADEFEND_LOG_LEVEL', JSON.stringify(logLevel), `must be one of ${LOG_LEVELS.join(', ')}`);
 
@@ -220,6 +228,7 @@ export function loadReceiverConfig(env: NodeJS.ProcessEnv): ReceiverConfig {
     publicNoiseKey: noiseKey(get('LUNADEFEND_PUBLIC_NOISE_KEY'), fail),
     trustProxy: trustProxy(get('LUNADEFEND_TRUST_PROXY'), fail),
     logLevel,
+    logKeyFile,
   };
   if (config.trustProxy !== false && config.adminToken !== undefined && config.publicUrl === undefined) {
     fail('LUNADEFEND_PUBLIC_URL', '(unset)', 'must be set when LUNADEFEND_TRUST_PROXY and LUNADEFEND_ADMIN_TOKEN are: behind a proxy the dashboard cannot tell its own origin');

@@ -24,6 +24,8 @@ export const RECEIVER_ERRORS = {
   invalid_query: { status: 400, message: 'query parameters are missing or invalid' },
   invalid_request: { status: 400, message: 'request is invalid' },
   not_found: { status: 404, message: 'no such resource' },
+  log_disabled: { status: 404, message: 'this receiver signs no checkpoints (LUNADEFEND_LOG_KEY_FILE is not set)' },
+  leaf_not_found: { status: 404, message: 'no leaf with this hash in the log at this tree size' },
   storage_unavailable: { status: 503, message: 'storage is unavailable; retry later' },
   internal_error: { status: 500, message: 'internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

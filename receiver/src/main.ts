@@ -1,19 +1,22 @@
 #!/usr/bin/env node
-// lunadefend-receiver: `serve` (default), `migrate`, and the block list (`block <stack_id>
-// [--reason <text>]`, `unblock <stack_id>`, `blocked`). Configuration comes from environment
-// variables only (see docs/configuration.md). The only module that exits the process.
+// lunadefend-receiver: `serve` (default), `migrate`, the block list (`block <stack_id>
+// [--reason <text>]`, `unblock <stack_id>`, `blocked`) and the transparency log's `keygen`.
+// Configuration comes from environment variables only (see docs/configuration.md). The only
+// module that exits the process.
 
 import { UUID_V4_PATTERN } from '@lunadefend/config';
 import { loadReceiverConfig, ReceiverConfigError, type ReceiverConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import { describeTarget, openStorage } from './storage/open-storage.js';
+import { DEFAULT_LOG_NAME, writeNewLogKey } from './transparency/log-key.js';
 
 const USAGE = `usage: lunadefend-receiver [serve]
        lunadefend-receiver migrate
        lunadefend-receiver block <stack_id> [--reason <text>]
        lunadefend-receiver unblock <stack_id>
-       lunadefend-receiver blocked`;
+       lunadefend-receiver blocked
+       lunadefend-receiver keygen [--out <file>] [--name <log name>]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`lunadefend-receiver: ${message}\n`);
@@ -63,12 +66,29 @@ async function withStorage(config: ReceiverConfig, run: (storage: ReturnType<typ
   }
 }
 
+/** Writes a new log key to --out (default $LUNADEFEND_LOG_KEY_FILE) and prints the public key to pin. */
+function keygen(args: readonly string[], env: NodeJS.ProcessEnv): void {
+  const option = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    return i === -1 ? undefined : (args[i + 1] ?? fail(`${name} needs a value`));
+  };
+  const out = option('--out') ?? env.LUNADEFEND_LOG_KEY_FILE?.trim() ?? '';
+  if (out === '') fail(`keygen needs --out <file> or LUNADEFEND_LOG_KEY_FILE\n${USAGE}`);
+  const verifier = writeNewLogKey(out, option('--name') ?? DEFAULT_LOG_NAME);
+  process.stdout.write(
+    `wrote a new log signing key to ${out} (keep it secret; give every replica the same file)\n` +
+      `public key, for collectors to pin as exporters.lunadefend.log_public_key:\n${verifier}\n`,
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // keygen runs before the configuration is read: that check wants the key file to exist.
+  if (command === 'keygen') return keygen(rest, process.env);
   let config: ReceiverConfig;
   try {
     config = loadReceiverConfig(process.env);

@@ -23,6 +23,8 @@ import { createRetentionJob, type RetentionJob } from './retention/retention-job
 import { describeTarget, openStorage } from './storage/open-storage.js';
 import type { Storage } from './storage/storage.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './telemetry/receiver-metrics.js';
+import { readLogKey } from './transparency/log-key.js';
+import { createTransparencyLog, type TransparencyLog } from './transparency/transparency-log.js';
 
 export interface ReceiverOptions {
   /** Overrides of the defaults (main.ts passes the full config read from the environment). */
@@ -60,6 +62,7 @@ export interface Receiver {
   readonly storage: Storage;
   readonly metrics: ReceiverMetrics;
   readonly retention: RetentionJob;
+  readonly log: TransparencyLog;
   start(): Promise<ReceiverAddress>;
   /** The bound address once started. */
   address(): ReceiverAddress | undefined;
@@ -78,6 +81,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
   const blockList = createBlockList({ storage, nowMs, ...(options.blockListRefreshMs === undefined ? {} : { refreshMs: options.blockListRefreshMs }) });
   const retention = createRetentionJob({ storage, retentionDays: config.retentionDays, now, logger, metrics });
   const publicNoise = createCellNoise(config.publicNoiseKey);
+  // A bad key file stops start-up here (main.ts reports it); no key is ever made on start-up.
+  const log = createTransparencyLog({ storage, signer: config.logKeyFile === undefined ? undefined : readLogKey(config.logKeyFile) });
   const limiter = (limit: ReceiverConfig['clientRateLimit']) =>
     limit === undefined ? undefined : createRateLimiter({ ...limit, nowMs });
 
@@ -100,6 +105,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       config.ingestKeysFile === undefined
         ? undefined
         : createIngestKeys({ file: config.ingestKeysFile, nowMs, ...(options.ingestKeysRefreshMs === undefined ? {} : { refreshMs: options.ingestKeysRefreshMs }) }),
+    log,
   });
 
   let server: Server | undefined;
@@ -112,11 +118,14 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     storage,
     metrics,
     retention,
+    log,
 
     async start() {
       if (bound !== undefined) return bound;
       const applied = await storage.migrate();
       if (applied.length > 0) logger.info({ applied }, 'receiver: storage migrated');
+      const logSize = await log.sync();
+      logger.info({ leaves: logSize, checkpoints: log.verifierKey !== undefined }, 'receiver: transparency log loaded');
       const tls = config.tls;
       server =
         tls === undefined

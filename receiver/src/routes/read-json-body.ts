@@ -2,7 +2,8 @@
 // parser it answers as soon as the limit is crossed: the 413 goes out at once, at most a little
 // more of the upload is drained (so the client can read the answer), and then the connection is
 // cut, so an over-limit upload is never read to its end. A body that stalls for `idleTimeoutMs`
-// is answered 408. Malformed compressed data is the sender's fault: 400 invalid_encoding.
+// is answered 408. Malformed compressed data is the sender's fault: 400 invalid_encoding. The
+// decoded bytes are left in res.locals.receivedBody.
 
 import { createGunzip, createInflate, createBrotliDecompress } from 'node:zlib';
 import type { Transform } from 'node:stream';
@@ -63,8 +64,11 @@ export function readJsonBody(options: ReadJsonBodyOptions): RequestHandler {
         decoding.destroy();
       }
       if (error === undefined) {
+        const bytes = Buffer.concat(chunks);
+        // The exact bytes received (after decoding): the transparency log hashes them.
+        res.locals.receivedBody = bytes;
         try {
-          req.body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          req.body = JSON.parse(bytes.toString('utf8'));
         } catch {
           next(new ReceiverError('invalid_json'));
           return;

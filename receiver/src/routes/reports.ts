@@ -6,7 +6,7 @@
 // only ever turned into a keyed hash for the rate limiter.
 
 import { Router, type RequestHandler } from 'express';
-import type { ReportValidator } from '@lunadefend/config';
+import { hashLeaf, receiptToJson, type Receipt, type ReportValidator } from '@lunadefend/config';
 import type { AlertWebhook } from '../alerts/alert-webhook.js';
 import { requireIngestKey, type IngestKeys } from '../auth/ingest-keys.js';
 import type { BlockList } from '../abuse/block-list.js';
@@ -41,6 +41,9 @@ export interface ReportsRouteDeps {
 }
 
 export const REPORTS_PATH = '/v1/reports';
+
+const withReceipt = (status: string, receipt: Receipt | undefined) =>
+  receipt === undefined ? { status } : { status, receipt: receiptToJson(receipt) };
 
 /** 429 with Retry-After (whole seconds, at least 1). */
 export function rateLimited(retryAfterMs: number): ReceiverError {
@@ -95,13 +98,16 @@ export function createReportsRouter(deps: ReportsRouteDeps): Router {
         if (!decision.ok) throw rateLimited(decision.retryAfterMs);
       }
       const flagReason = deps.plausibility(report.metrics);
+      // The body as received (after Content-Encoding, see read-json-body.ts): its leaf goes into the log.
+      const bytes = res.locals.receivedBody as Buffer | undefined;
+      const leafHash = bytes === undefined ? undefined : hashLeaf(bytes);
       const outcome = await fromStorage(() =>
-        deps.storage.insertReport(report, { receivedAt: now, flagReason, maxReportsPerWindow: deps.maxReportsPerWindow }),
+        deps.storage.insertReport(report, { receivedAt: now, flagReason, maxReportsPerWindow: deps.maxReportsPerWindow, leafHash }),
       );
       switch (outcome.status) {
         case 'duplicate':
           deps.metrics.duplicate.inc();
-          res.status(200).json({ status: 'duplicate' });
+          res.status(200).json(withReceipt('duplicate', outcome.receipt));
           return;
         case 'window-limit':
           throw new ReceiverError('window_report_limit');
@@ -117,7 +123,7 @@ export function createReportsRouter(deps: ReportsRouteDeps): Router {
               reason: flagReason,
             });
           }
-          res.status(202).json({ status: 'accepted' });
+          res.status(202).json(withReceipt('accepted', outcome.receipt));
       }
     },
   );
