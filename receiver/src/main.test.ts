@@ -2,7 +2,7 @@
 
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { formatUtcTimestamp } from '@lunadefend/config';
 import { makeReport } from './storage/contract.js';
+import { SQLITE_MIGRATIONS } from './storage/sqlite-migrations.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'lunadefend-receiver-cli-'));
@@ -79,8 +80,9 @@ describe('lunadefend-receiver', () => {
 
   it('migrates on demand and manages the block list from the command line', async () => {
     const env = baseEnv('admin.db', { PORT: '0', LUNADEFEND_WINDOW: '2s' });
-    expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: expect.stringContaining('applied 1, 2, 3 (schema version 3)') });
-    expect(run(['migrate'], env).stdout).toContain('up to date (schema version 3)');
+    const versions = SQLITE_MIGRATIONS.map((m) => m.version);
+    expect(run(['migrate'], env)).toMatchObject({ status: 0, stdout: expect.stringContaining(`applied ${versions.join(', ')} (schema version ${versions.at(-1)})`) });
+    expect(run(['migrate'], env).stdout).toContain(`up to date (schema version ${versions.at(-1)})`);
     const stack = randomUUID();
     expect(run(['block', stack, '--reason', 'fake counts'], env)).toMatchObject({ status: 0 });
     expect(run(['blocked'], env).stdout).toContain(`${stack}\t`);
@@ -128,5 +130,36 @@ describe('lunadefend-receiver', () => {
     expect(status).toBe(200);
     child.kill('SIGTERM');
     await exited(child);
+  });
+
+  it('makes a log key only when asked, never replaces one, and refuses to serve with a missing or foreign key file', async () => {
+    const keyFile = join(dir, 'log.key');
+    const env = baseEnv('keys.db', { LUNADEFEND_LOG_KEY_FILE: keyFile, PORT: '0' });
+    const missing = run([], env);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('LUNADEFEND_LOG_KEY_FILE');
+    expect(missing.stderr).toContain('keygen');
+
+    const made = run(['keygen', '--name', 'receiver.test/log'], env);
+    expect(made.status).toBe(0);
+    const verifier = made.stdout.trim().split('\n').at(-1)!;
+    expect(verifier).toMatch(/^receiver\.test\/log\+[0-9a-f]{8}\+/);
+    expect(readFileSync(keyFile, 'utf8')).toMatch(/^PRIVATE\+KEY\+receiver\.test\/log\+/);
+    const again = run(['keygen'], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('exists');
+
+    const { child, port } = await serve(env);
+    const key = await (await fetch(`http://127.0.0.1:${port}/v1/log/key`)).text();
+    expect(key.trim()).toBe(verifier);
+    child.kill('SIGTERM');
+    await exited(child);
+
+    const foreign = join(dir, 'foreign.key');
+    writeFileSync(foreign, 'not a key\n');
+    const refused = run([], baseEnv('keys.db', { LUNADEFEND_LOG_KEY_FILE: foreign, PORT: '0' }));
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('does not hold a signer key');
+    expect(refused.stderr).not.toContain('not a key');
   });
 });
