@@ -10,7 +10,8 @@ export type LeafKind =
   | 'positive-integer'
   | 'path'
   | 'secret' // a credential: any printable text without spaces, or empty for none; never shown in messages
-  | 'names'; // a list of component names
+  | 'names' // a list of component names
+  | 'note-verifier'; // a signed-note verifier key "<name>+<key ID>+<key>", or empty
 
 export interface LeafNode {
   readonly kind: LeafKind;
@@ -66,6 +67,11 @@ export const COLLECTOR_CONFIG_SCHEMA: ObjectNode = object('The collector sidecar
         max_interval: leaf('duration', '1h', 'Largest retry delay.', 1),
         max_age: leaf('duration', '720h', 'A report not delivered this long after its window ended is dropped and counted.', 1),
       }),
+      log_public_key: leaf(
+        'note-verifier',
+        '',
+        "Public key of the receiver's transparency log (`lunadefend-receiver keygen` prints it) that `verify` checks checkpoints against; empty: trust the key first seen and record it in the state.",
+      ),
     }),
   }),
   extensions: object('Collector extensions.', {

@@ -82,6 +82,7 @@ describe('collector configuration', () => {
       timeout: 10_000,
       ingest_key: '',
       retry_on_failure: { initial_interval: 5000, max_interval: 3_600_000, max_age: 2_592_000_000 },
+      log_public_key: '',
     });
     expect(config.extensions).toEqual({ health_check: { endpoint: '127.0.0.1:13133' }, file_storage: { directory: './data/collector' } });
     expect(config.service.pipelines.metrics).toEqual({ receivers: ['otlp'], processors: ['lunadefend_aggregate'], exporters: ['lunadefend'] });
@@ -155,6 +156,14 @@ describe('collector configuration', () => {
     expect(keys).toContain('processors.lunadefend_aggregate.send_jitter');
     expect(keys).toContain('exporters.lunadefend.retry_on_failure.max_age');
     expect(keys).toContain('exporters.lunadefend.ingest_key');
-    expect(keys).toHaveLength(20);
+    expect(keys).toContain('exporters.lunadefend.log_public_key');
+    expect(keys).toHaveLength(21);
+  });
+
+  it("accepts a pinned log key only when it is a well-formed verifier key, and refuses one whose ID does not match", () => {
+    const key = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+    const yaml = (value: string) => `exporters:\n  lunadefend:\n    log_public_key: "${value}"\n`;
+    expect(loadCollectorConfig(yaml(key), {}).config.exporters.lunadefend.log_public_key).toBe(key);
+    expect(() => loadCollectorConfig(yaml(key.replace('c74f20a3', 'c74f20a4')), {})).toThrow(/exporters\.lunadefend\.log_public_key/);
   });
 });

@@ -8,6 +8,7 @@ import { EnvSubstitutionError, substituteEnv } from './env-substitution.js';
 import { deepFreeze } from './freeze.js';
 import { formatDuration, parseByteSize, parseDuration } from './units.js';
 import { windowRuleProblem } from './window-rule.js';
+import { parseNoteVerifier } from './transparency/signed-note.js';
 
 /** The loaded configuration. Durations are milliseconds, sizes are bytes. */
 export interface CollectorConfig {
@@ -32,6 +33,8 @@ export interface CollectorConfig {
       /** '' when no key is configured. */
       readonly ingest_key: string;
       readonly retry_on_failure: { readonly initial_interval: number; readonly max_interval: number; readonly max_age: number };
+      /** Verifier key text, or '' for trust on first use. */
+      readonly log_public_key: string;
     };
   };
   readonly extensions: {
@@ -159,6 +162,9 @@ function parseLeaf(node: LeafNode, value: unknown): unknown {
       return typeof value === 'string' && /^[\x21-\x7e]*$/.test(value) ? value : undefined;
     case 'names':
       return Array.isArray(value) && value.every((v) => typeof v === 'string' && /^[a-z0-9_/]+$/.test(v)) ? [...value] : undefined;
+    case 'note-verifier':
+      if (typeof value !== 'string') return undefined;
+      return value.trim() === '' ? '' : parseNoteVerifier(value)?.text;
   }
 }
 

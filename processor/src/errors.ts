@@ -35,6 +35,12 @@ export const COLLECTOR_ERRORS = {
   EXPORT_REJECTED: { retryable: false, summary: 'The receiver answered another 4xx; the report moves to the dead-letter table with the error.' },
   REPORT_EXPIRED: { retryable: false, summary: 'A report was not delivered within retry_on_failure.max_age after its window ended; it is dropped and counted.' },
   REPORT_INVALID: { retryable: false, summary: 'A sealed report failed the report schema; it is dead-lettered instead of sent (a bug, never expected).' },
+  LOG_UNREACHABLE: { retryable: true, summary: "verify: the receiver's transparency log could not be read." },
+  LOG_KEY_MISMATCH: { retryable: false, summary: 'verify: the checkpoint is not signed by the pinned (or first-trusted) log key.' },
+  LOG_INCONSISTENT: { retryable: false, summary: 'verify: the latest checkpoint does not extend the one verified before (a forked or rewritten log).' },
+  REPORT_NOT_IN_LOG: { retryable: false, summary: "verify: a report with a receipt is not in the receiver's log." },
+  RECEIPT_MISMATCH: { retryable: false, summary: 'verify: a receipt does not name the hash of the bytes sent.' },
+  PROOF_INVALID: { retryable: false, summary: "verify: an inclusion proof does not lead to the checkpoint's root." },
 } as const satisfies Readonly<Record<string, { retryable: boolean; summary: string }>>;
 
 export type CollectorErrorCode = keyof typeof COLLECTOR_ERRORS;

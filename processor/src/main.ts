@@ -9,6 +9,7 @@ import { previewCommand } from './cli/preview.js';
 import { redeliverCommand } from './cli/redeliver.js';
 import { runCommand } from './cli/run.js';
 import { statusCommand } from './cli/status.js';
+import { verifyCommand } from './cli/verify.js';
 import { loadAndCheck, validateCommand } from './cli/validate.js';
 import { CollectorError } from './errors.js';
 
@@ -40,6 +41,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return ledgerCommand(stateDirectory, { json: args.json, sinceDay: args.sinceDay }, out);
     case 'redeliver':
       return redeliverCommand(stateDirectory, { reportId: args.reportId, all: args.all }, Date.now(), out);
+    case 'verify':
+      return verifyCommand(loaded.config, out, (line) => process.stderr.write(`${line}\n`));
     case 'run':
       for (const warning of loaded.warnings) console.error(`warning: ${warning}`);
       return runCommand(loaded.config, env);

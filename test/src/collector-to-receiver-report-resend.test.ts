@@ -66,7 +66,9 @@ describe('collector exporter → receiver', () => {
     for (const body of waiting) {
       const response = await fetch(receiver.reportsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ status: 'duplicate' });
+      // The answer carries the receipt the first delivery got: the same leaf of the receiver's log.
+      const first = ledger.find((e) => e.body === body)!;
+      expect(await response.json()).toEqual({ status: 'duplicate', receipt: { leaf_index: first.leafIndex, leaf_hash: first.leafHash } });
     }
     expect((await receiverTotals(receiver.url, receiver.adminToken)).totals).toEqual(totals);
     expect((await storedReports(database)).map((r) => r.reportId).sort()).toEqual(ledger.map((e) => e.reportId).sort());

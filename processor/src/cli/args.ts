@@ -1,6 +1,6 @@
 // Command-line arguments: `lunadefend-collector [command] [--config <file>] [options]`.
 
-export const COMMANDS = ['run', 'validate', 'preview', 'status', 'ledger', 'redeliver'] as const;
+export const COMMANDS = ['run', 'validate', 'preview', 'status', 'ledger', 'redeliver', 'verify'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const DEFAULT_CONFIG_PATH = './otel-collector.yaml';
@@ -28,6 +28,7 @@ export const USAGE = `usage: lunadefend-collector [command] [--config <file>] [o
   ledger     every report that left (or, in local mode, would have left): when, outcome, SHA-256
              [--json] with the exact bytes; [--since YYYY-MM-DD] from that UTC day on
   redeliver  <report_id> | --all: move dead letters back to the outbox, same report_id and bytes
+  verify     check the receiver's signed log: every delivered report is in it, one history
 
   --config <file>  configuration file (default ${DEFAULT_CONFIG_PATH})
   --json           status and ledger as JSON`;

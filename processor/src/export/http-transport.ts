@@ -7,6 +7,7 @@
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { receiptFromJson, type Receipt } from '@lunadefend/config';
 import type { CollectorErrorCode } from '../errors.js';
 
 /** What every answer carries beside its outcome: the receiver's Date header, for clock skew. */
@@ -15,7 +16,8 @@ interface Answered {
 }
 
 export type SendResult =
-  | ({ readonly kind: 'delivered'; readonly status: number; readonly duplicate: boolean } & Answered)
+  /** `receipt`: where the receiver's transparency log holds the report, when it answered with one. */
+  | ({ readonly kind: 'delivered'; readonly status: number; readonly duplicate: boolean; readonly receipt?: Receipt | undefined } & Answered)
   | ({ readonly kind: 'retryable'; readonly code: CollectorErrorCode; readonly status: number | null; readonly retryAfter: string | undefined; readonly detail: string } & Answered)
   | ({ readonly kind: 'rejected'; readonly status: number; readonly error: string } & Answered);
 
@@ -75,7 +77,7 @@ export function createHttpTransport(options: {
 function classify(res: IncomingMessage, text: string): SendResult {
   const status = res.statusCode ?? 0;
   const serverDate = res.headers.date;
-  if (status >= 200 && status < 300) return { kind: 'delivered', status, duplicate: isDuplicate(text), serverDate };
+  if (status >= 200 && status < 300) return { kind: 'delivered', status, ...deliveredAnswer(text), serverDate };
   const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
   if (status === 429 || status >= 500) return { kind: 'retryable', code: 'EXPORT_THROTTLED', status, retryAfter, detail: `HTTP ${status}`, serverDate };
   const error = describeError(status, text);
@@ -87,12 +89,13 @@ function classify(res: IncomingMessage, text: string): SendResult {
   return { kind: 'rejected', status, error, serverDate };
 }
 
-/** The receiver answers a repeated report_id with 200 {"status":"duplicate"}. */
-function isDuplicate(text: string): boolean {
+/** The receiver answers {"status":"accepted"|"duplicate","receipt":{…}}; a repeated report_id is "duplicate". */
+function deliveredAnswer(text: string): { duplicate: boolean; receipt?: Receipt | undefined } {
   try {
-    return (JSON.parse(text) as { status?: unknown }).status === 'duplicate';
+    const parsed = JSON.parse(text) as { status?: unknown; receipt?: unknown };
+    return { duplicate: parsed.status === 'duplicate', receipt: receiptFromJson(parsed.receipt) };
   } catch {
-    return false;
+    return { duplicate: false };
   }
 }
 

@@ -85,7 +85,15 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
       const outcome = options.transport === 'local' ? 'local' : result.duplicate ? 'duplicate' : 'accepted';
       options.state.write((store) => {
         store.outbox.delete(entry.reportId);
-        store.ledger.append({ reportId: entry.reportId, deliveredAtMs: doneMs, outcome, status: options.transport === 'local' ? null : result.status, body: entry.body });
+        store.ledger.append({
+          reportId: entry.reportId,
+          deliveredAtMs: doneMs,
+          outcome,
+          status: options.transport === 'local' ? null : result.status,
+          body: entry.body,
+          leafIndex: result.receipt?.leafIndex ?? null,
+          leafHash: result.receipt?.leafHash.toString('hex') ?? null,
+        });
         store.metadata.set(META.lastSend, JSON.stringify({ atMs: doneMs, outcome, status: options.transport === 'local' ? null : result.status }));
         if (skewMeta !== undefined) store.metadata.set(META.clockSkew, skewMeta);
       });

@@ -84,6 +84,15 @@ const MIGRATIONS: readonly string[] = [
   );
   DROP INDEX streams_last_seen;
   `,
+  // 3: receipts of the receiver's transparency log with each ledger entry, what `verify` last
+  // found for it, and outbox entries written to an export file for air-gapped delivery.
+  `
+  ALTER TABLE ledger ADD COLUMN leaf_index INTEGER;
+  ALTER TABLE ledger ADD COLUMN leaf_hash TEXT;
+  ALTER TABLE ledger ADD COLUMN verified_tree_size INTEGER;
+  ALTER TABLE ledger ADD COLUMN verify_error TEXT;
+  ALTER TABLE outbox ADD COLUMN exported_at_ms INTEGER;
+  `,
 ];
 
 export const STATE_SCHEMA_VERSION = MIGRATIONS.length;

@@ -17,6 +17,10 @@ export const META = {
   /** Mode of the collector that last started on this state file: status shows it beside its own decision. */
   lastStart: 'last_start',
   reportsExpired: 'reports_expired',
+  /** The receiver's log key trusted on first use by `verify` (when none is pinned in configuration). */
+  logPublicKey: 'log_public_key',
+  /** The last checkpoint `verify` checked; the next one must extend it. */
+  logCheckpoint: 'log_checkpoint',
 } as const;
 
 export interface StateIdentity {

@@ -27,6 +27,8 @@ export interface OutboxEntry {
   readonly nextAttemptMs: number;
   readonly attempts: number;
   readonly lastError: string | null;
+  /** When `export` wrote it to a file for air-gapped delivery (then it waits for a receipt, unsent). */
+  readonly exportedAtMs?: number | null;
 }
 
 export interface DeadLetter {
@@ -45,6 +47,12 @@ export interface LedgerEntry {
   readonly outcome: string;
   readonly status: number | null;
   readonly body: string;
+  /** The receiver's receipt: leaf index and hex leaf hash in its transparency log. */
+  readonly leafIndex?: number | null;
+  readonly leafHash?: string | null;
+  /** Size of the last checkpoint `verify` proved this entry in, or what it found wrong. */
+  readonly verifiedTreeSize?: number | null;
+  readonly verifyError?: string | null;
 }
 
 export interface Tables {
@@ -82,6 +90,9 @@ export interface Tables {
     list(): OutboxEntry[];
     nextAttemptMs(): number | undefined;
     reschedule(reportId: string, nextAttemptMs: number, attempts: number, lastError: string): void;
+    /** Marks entries written to an export file: they are neither sent nor expired until a receipt comes. */
+    markExported(reportId: string, atMs: number): void;
+    find(reportId: string): OutboxEntry | undefined;
     delete(reportId: string): void;
     count(): number;
   };
@@ -94,6 +105,8 @@ export interface Tables {
   readonly ledger: {
     append(entry: Omit<LedgerEntry, 'seq'>): void;
     list(): LedgerEntry[];
+    /** Records what `verify` found for an entry: a tree size it was proven in, or an error. */
+    setVerification(seq: number, verifiedTreeSize: number | null, verifyError: string | null): void;
     count(): number;
   };
 }
@@ -123,6 +136,7 @@ export function createTables(db: Database.Database): Tables {
     nextAttemptMs: r.next_attempt_ms as number,
     attempts: r.attempts as number,
     lastError: (r.last_error as string | null) ?? null,
+    exportedAtMs: (r.exported_at_ms as number | null) ?? null,
   });
 
   return {
@@ -189,14 +203,20 @@ export function createTables(db: Database.Database): Tables {
           `INSERT INTO outbox (report_id, window_start_ms, window_end_ms, body, send_after_ms, next_attempt_ms, attempts, last_error)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(e.reportId, e.windowStartMs, e.windowEndMs, e.body, e.sendAfterMs, e.nextAttemptMs, e.attempts, e.lastError),
-      due: (nowMs, limit) => (sql('SELECT * FROM outbox WHERE next_attempt_ms <= ? ORDER BY next_attempt_ms, report_id LIMIT ?').all(nowMs, limit) as Row[]).map(toOutbox),
+      due: (nowMs, limit) =>
+        (sql('SELECT * FROM outbox WHERE next_attempt_ms <= ? AND exported_at_ms IS NULL ORDER BY next_attempt_ms, report_id LIMIT ?').all(nowMs, limit) as Row[]).map(toOutbox),
       list: () => (sql('SELECT * FROM outbox ORDER BY window_start_ms, send_after_ms, report_id').all() as Row[]).map(toOutbox),
       nextAttemptMs: () => {
-        const m = (sql('SELECT min(next_attempt_ms) AS m FROM outbox').get() as Row).m;
+        const m = (sql('SELECT min(next_attempt_ms) AS m FROM outbox WHERE exported_at_ms IS NULL').get() as Row).m;
         return typeof m === 'number' ? m : undefined;
       },
       reschedule: (reportId, nextAttemptMs, attempts, lastError) =>
         void sql('UPDATE outbox SET next_attempt_ms = ?, attempts = ?, last_error = ? WHERE report_id = ?').run(nextAttemptMs, attempts, lastError, reportId),
+      markExported: (reportId, atMs) => void sql('UPDATE outbox SET exported_at_ms = ? WHERE report_id = ?').run(atMs, reportId),
+      find: (reportId) => {
+        const row = sql('SELECT * FROM outbox WHERE report_id = ?').get(reportId) as Row | undefined;
+        return row === undefined ? undefined : toOutbox(row);
+      },
       delete: (reportId) => void sql('DELETE FROM outbox WHERE report_id = ?').run(reportId),
       count: count('outbox'),
     },
@@ -219,7 +239,9 @@ export function createTables(db: Database.Database): Tables {
     },
     ledger: {
       append: (e) =>
-        void sql('INSERT INTO ledger (report_id, delivered_at_ms, outcome, status, body) VALUES (?, ?, ?, ?, ?)').run(e.reportId, e.deliveredAtMs, e.outcome, e.status, e.body),
+        void sql('INSERT INTO ledger (report_id, delivered_at_ms, outcome, status, body, leaf_index, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+          e.reportId, e.deliveredAtMs, e.outcome, e.status, e.body, e.leafIndex ?? null, e.leafHash ?? null,
+        ),
       list: () =>
         (sql('SELECT * FROM ledger ORDER BY seq').all() as Row[]).map((r) => ({
           seq: r.seq as number,
@@ -228,7 +250,13 @@ export function createTables(db: Database.Database): Tables {
           outcome: r.outcome as string,
           status: (r.status as number | null) ?? null,
           body: r.body as string,
+          leafIndex: (r.leaf_index as number | null) ?? null,
+          leafHash: (r.leaf_hash as string | null) ?? null,
+          verifiedTreeSize: (r.verified_tree_size as number | null) ?? null,
+          verifyError: (r.verify_error as string | null) ?? null,
         })),
+      setVerification: (seq, verifiedTreeSize, verifyError) =>
+        void sql('UPDATE ledger SET verified_tree_size = ?, verify_error = ? WHERE seq = ?').run(verifiedTreeSize, verifyError, seq),
       count: count('ledger'),
     },
   };

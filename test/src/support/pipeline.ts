@@ -127,6 +127,17 @@ export function runCollectorCli(args: readonly string[], env: NodeJS.ProcessEnv 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Runs a receiver CLI command (`keygen`, `import`, …) to completion. */
+export function runReceiverCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const result = spawnSync(process.execPath, [ENTRY_POINTS.receiver, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
 /** The report lines of `preview` output, split into its two sections. */
 export function parsePreview(stdout: string): { open: string[]; outbox: string[] } {
   const sections: { open: string[]; outbox: string[] } = { open: [], outbox: [] };

@@ -56,6 +56,9 @@ export interface LedgerEntry {
   readonly status: number | null;
   /** The exact bytes sent. */
   readonly body: string;
+  /** The receiver's receipt (leaf index in its transparency log), when it gave one. */
+  readonly leafIndex: number | null;
+  readonly leafHash: string | null;
 }
 
 /** The collector's ledger, oldest first (empty when the state file does not exist). */
@@ -64,8 +67,15 @@ export function ledgerEntries(stateDirectory: string): LedgerEntry[] {
   if (!existsSync(path)) return [];
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('select report_id, outcome, status, body from ledger order by seq').all() as Record<string, unknown>[];
-    return rows.map((r) => ({ reportId: String(r.report_id), outcome: String(r.outcome), status: r.status === null ? null : Number(r.status), body: String(r.body) }));
+    const rows = db.prepare('select report_id, outcome, status, body, leaf_index, leaf_hash from ledger order by seq').all() as Record<string, unknown>[];
+    return rows.map((r) => ({
+      reportId: String(r.report_id),
+      outcome: String(r.outcome),
+      status: r.status === null ? null : Number(r.status),
+      body: String(r.body),
+      leafIndex: r.leaf_index === null ? null : Number(r.leaf_index),
+      leafHash: r.leaf_hash === null ? null : String(r.leaf_hash),
+    }));
   } finally {
     db.close();
   }
