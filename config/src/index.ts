@@ -96,3 +96,12 @@ export {
 } from './transparency/checkpoint.js';
 export { createHashTree, type HashTree } from './transparency/hash-tree.js';
 export { receiptFromJson, receiptToJson, type Receipt, type ReceiptJson } from './transparency/receipt.js';
+export {
+  formatExportFile,
+  formatReceiptsFile,
+  parseExportFile,
+  parseReceiptsFile,
+  type ExportedReport,
+  type FileReading,
+  type ImportReceipt,
+} from './airgap/export-file.js';

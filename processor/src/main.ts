@@ -10,6 +10,8 @@ import { redeliverCommand } from './cli/redeliver.js';
 import { runCommand } from './cli/run.js';
 import { statusCommand } from './cli/status.js';
 import { verifyCommand } from './cli/verify.js';
+import { exportCommand } from './cli/export.js';
+import { importReceiptsCommand } from './cli/import-receipts.js';
 import { loadAndCheck, validateCommand } from './cli/validate.js';
 import { CollectorError } from './errors.js';
 
@@ -32,6 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const stateDirectory = loaded.config.extensions.file_storage.directory;
+  const err = (line: string) => process.stderr.write(`${line}\n`);
   switch (args.command) {
     case 'preview':
       return previewCommand(loaded.config, out);
@@ -42,7 +45,11 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'redeliver':
       return redeliverCommand(stateDirectory, { reportId: args.reportId, all: args.all }, Date.now(), out);
     case 'verify':
-      return verifyCommand(loaded.config, out, (line) => process.stderr.write(`${line}\n`));
+      return verifyCommand(loaded.config, out, err);
+    case 'export':
+      return exportCommand(loaded.config, args.file ?? '', Date.now(), out, err);
+    case 'import-receipts':
+      return importReceiptsCommand(loaded.config, args.file ?? '', Date.now(), out, err);
     case 'run':
       for (const warning of loaded.warnings) console.error(`warning: ${warning}`);
       return runCommand(loaded.config, env);

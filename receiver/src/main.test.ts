@@ -161,5 +161,5 @@ describe('lunadefend-receiver', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('does not hold a signer key');
     expect(refused.stderr).not.toContain('not a key');
-  });
+  }, 120_000);
 });

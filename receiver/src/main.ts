@@ -4,11 +4,13 @@
 // Configuration comes from environment variables only (see docs/configuration.md). The only
 // module that exits the process.
 
+import { readFileSync } from 'node:fs';
 import { UUID_V4_PATTERN } from '@lunadefend/config';
 import { loadReceiverConfig, ReceiverConfigError, type ReceiverConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createReceiver } from './receiver.js';
 import { describeTarget, openStorage } from './storage/open-storage.js';
+import { importExportFile } from './transparency/import-file.js';
 import { DEFAULT_LOG_NAME, writeNewLogKey } from './transparency/log-key.js';
 
 const USAGE = `usage: lunadefend-receiver [serve]
@@ -16,7 +18,8 @@ const USAGE = `usage: lunadefend-receiver [serve]
        lunadefend-receiver block <stack_id> [--reason <text>]
        lunadefend-receiver unblock <stack_id>
        lunadefend-receiver blocked
-       lunadefend-receiver keygen [--out <file>] [--name <log name>]`;
+       lunadefend-receiver keygen [--out <file>] [--name <log name>]
+       lunadefend-receiver import <export file> [--receipts <file>]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`lunadefend-receiver: ${message}\n`);
@@ -135,6 +138,26 @@ async function main(argv: string[]): Promise<void> {
           process.stdout.write(`${entry.stackId}\t${entry.blockedAt}\t${entry.reason}\n`);
         }
       });
+    case 'import': {
+      const file = rest[0];
+      if (file === undefined || file.startsWith('-')) fail(`import needs an export file\n${USAGE}`);
+      const at = rest.indexOf('--receipts');
+      const receiptsPath = at === -1 ? `${file}.receipts` : (rest[at + 1] ?? fail('--receipts needs a file name'));
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        return fail(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 1);
+      }
+      const result = await importExportFile(config, text, receiptsPath, createLogger({ level: 'warn' }));
+      if (!result.ok) fail(`refused ${file}: ${result.error}; nothing was stored`, 1);
+      const count = (o: string) => result.value.receipts.filter((r) => r.outcome === o).length;
+      process.stdout.write(
+        `imported ${file}: ${count('accepted')} accepted, ${count('duplicate')} duplicate, ${count('rejected')} rejected; receipts written to ${receiptsPath}\n`,
+      );
+      for (const r of result.value.receipts.filter((x) => x.outcome === 'rejected')) process.stdout.write(`rejected ${r.reportId}: ${r.error}\n`);
+      return;
+    }
     default:
       fail(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
   }
