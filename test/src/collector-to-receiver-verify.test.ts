@@ -15,7 +15,7 @@ import { hashLeaf } from '@lunadefend/config';
 import { startAnswerHoldingProxy, type AnswerHoldingProxy } from './support/answer-holding-proxy.js';
 import { writeCollectorConfig } from './support/collector-config.js';
 import { E2E_WINDOW } from './support/counting-run.js';
-import { runReceiverCli, startCollector, startReceiver, startTokenizer, type ReceiverDatabase } from './support/pipeline.js';
+import { runCollectorCli, runReceiverCli, startCollector, startReceiver, startTokenizer, type ReceiverDatabase } from './support/pipeline.js';
 import { createTestDatabase, postgresAvailability, type TestDatabase } from './support/postgres.js';
 import { ENTRY_POINTS, REPO_ROOT, stopAllServices } from './support/process.js';
 import { receiverTotals } from './support/receiver-stats.js';
@@ -110,6 +110,10 @@ describe('collector → receiver → verify', () => {
     expect(firstRun.stderr).toContain('trusting the key the receiver serves now, on first use');
     expectAllVerified(firstRun, run.reportIds);
     expect((await verify(run.configPath)).stderr).not.toContain('NOTICE');
+    // `ledger` shows each entry's receipt and what verify found.
+    const ledger = JSON.parse(runCollectorCli(['ledger', '--json', '--config', run.configPath]).stdout) as { reportId: string; receipt: unknown; verification: string }[];
+    expect(ledger.map((r) => r.reportId)).toEqual(run.reportIds);
+    for (const row of ledger) expect(row.verification).toMatch(/^proven in \d+$/);
 
     const restart = async (env: NodeJS.ProcessEnv = {}) => {
       await stopAllServices();
@@ -168,6 +172,8 @@ describe('collector → receiver → verify', () => {
     expect(missing.status).toBe(1);
     expect(missing.stdout).toMatch(new RegExp(`^FAILED +${victim.reportId} +REPORT_NOT_IN_LOG`, 'm'));
     expect(missing.stderr).toContain(victim.reportId);
+    const listed = runCollectorCli(['ledger', '--config', run.configPath]).stdout;
+    expect(listed).toMatch(new RegExp(`${victim.reportId} .* failed: REPORT_NOT_IN_LOG`));
   }, 180_000);
 
   if (!availability.available) {

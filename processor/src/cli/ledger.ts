@@ -16,6 +16,10 @@ export interface LedgerRow {
   readonly httpStatus: number | null;
   readonly windowStart: string | null;
   readonly sha256: string;
+  /** The receiver's receipt: where its transparency log holds the report (null: none given). */
+  readonly receipt: { readonly leafIndex: number; readonly leafHash: string } | null;
+  /** What `verify` last found: "proven in <size>", "failed: <code>: …", "not verified yet" or "no receipt". */
+  readonly verification: string;
   /** The exact bytes that were sent, as sent. */
   readonly body: string;
 }
@@ -28,11 +32,21 @@ export function ledgerRow(entry: LedgerEntry): LedgerRow {
     httpStatus: entry.status,
     windowStart: windowStartOf(entry.body),
     sha256: createHash('sha256').update(entry.body, 'utf8').digest('hex'),
+    receipt: entry.leafIndex === null || entry.leafIndex === undefined || entry.leafHash === null || entry.leafHash === undefined ? null : { leafIndex: entry.leafIndex, leafHash: entry.leafHash },
+    verification: verificationOf(entry),
     body: entry.body,
   };
 }
 
-export const LEDGER_HEADER = 'delivered at           outcome    http  window start           report id                             sha256';
+function verificationOf(entry: LedgerEntry): string {
+  if (entry.leafIndex === null || entry.leafIndex === undefined) return entry.outcome === 'local' ? '-' : 'no receipt';
+  if (entry.verifyError !== null && entry.verifyError !== undefined) return `failed: ${entry.verifyError}`;
+  if (entry.verifiedTreeSize !== null && entry.verifiedTreeSize !== undefined) return `proven in ${entry.verifiedTreeSize}`;
+  return 'not verified yet';
+}
+
+export const LEDGER_HEADER =
+  'delivered at           outcome    http  window start           report id                             sha256                                                           leaf      verified';
 
 /** One text line per entry (never the body). */
 export function formatLedgerRow(row: LedgerRow): string {
@@ -42,7 +56,9 @@ export function formatLedgerRow(row: LedgerRow): string {
     String(row.httpStatus ?? '-').padEnd(5),
     (row.windowStart ?? '?').padEnd(22),
     row.reportId.padEnd(37),
-    row.sha256,
+    row.sha256.padEnd(64),
+    String(row.receipt?.leafIndex ?? '-').padEnd(9),
+    row.verification,
   ].join(' ');
 }
 
