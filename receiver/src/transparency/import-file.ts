@@ -2,8 +2,9 @@
 // whole first (format, manifest hash, every report's bytes); then each report's exact bytes go
 // through the receiver's own POST /v1/reports on a loopback port only this process uses, so an
 // imported report passes every check a sent one does and lands in the log as the same leaf. Only
-// the per-client rate limit is off (there is no network client). A second import of the same
-// file stores nothing new: every report answers "duplicate" with its receipt.
+// the per-client rate limit and the ingest keys are off (there is no network client: whoever runs
+// the import already holds the database). A second import of the same file stores nothing new:
+// every report answers "duplicate" with its receipt.
 
 import { writeFileSync } from 'node:fs';
 import { formatReceiptsFile, parseExportFile, receiptFromJson, type ImportReceipt } from '@lunadefend/config';
@@ -23,7 +24,7 @@ const MAX_ATTEMPTS = 5;
 export async function importExportFile(config: ReceiverConfig, text: string, receiptsPath: string, logger: Logger): Promise<ImportResult> {
   const parsed = parseExportFile(text);
   if (!parsed.ok) return parsed;
-  const receiver = createReceiver({ config: { ...config, host: '127.0.0.1', port: 0, tls: undefined, clientRateLimit: undefined }, logger, retention: false });
+  const receiver = createReceiver({ config: { ...config, host: '127.0.0.1', port: 0, tls: undefined, clientRateLimit: undefined, ingestKeysFile: undefined }, logger, retention: false });
   const receipts: ImportReceipt[] = [];
   try {
     const { url } = await receiver.start();
