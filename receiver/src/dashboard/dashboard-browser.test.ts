@@ -141,7 +141,8 @@ describe.skipIf(!available)('dashboard and /stats in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    receiver = await startTestReceiver({ adminToken: TOKEN, publicMinCohort: K, now: () => NOW });
+    // A fixed noise key: the published numbers (and so the charts) are the same on every run.
+    receiver = await startTestReceiver({ adminToken: TOKEN, publicMinCohort: K, now: () => NOW, config: { publicNoiseKey: 'dashboard-browser-test-noise-key-0001' } });
     await insertSeeds(receiver.receiver.storage, [...fleet, ...cohorts], NOW);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
