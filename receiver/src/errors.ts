@@ -22,6 +22,7 @@ export const RECEIVER_ERRORS = {
   forbidden: { status: 403, message: 'the bearer token is not valid' },
   stats_api_disabled: { status: 404, message: 'the stats API is off (LUNADEFEND_ADMIN_TOKEN is not set)' },
   invalid_query: { status: 400, message: 'query parameters are missing or invalid' },
+  unknown_cohort: { status: 400, message: 'cohort must be all or public' },
   invalid_request: { status: 400, message: 'request is invalid' },
   not_found: { status: 404, message: 'no such resource' },
   log_disabled: { status: 404, message: 'this receiver signs no checkpoints (LUNADEFEND_LOG_KEY_FILE is not set)' },

@@ -1,10 +1,13 @@
 // The signed-in dashboard's data endpoints. Each answer comes from the storage's aggregated
 // queries (per-day rows, one page of deployments), never from raw reports, so the cost depends on
-// the number of days and versions, not on the size of the fleet.
+// the number of days and versions, not on the size of the fleet. The one exception is
+// `cohort=public` (the deployments /stats counts): who qualifies is decided from raw reports, one
+// query per ISO week of the range.
 
 import { Router } from 'express';
 import type { Response } from 'express';
 import { ReceiverError, errorBody } from '../errors.js';
+import { publicCohortDailyStats, type PublicCohortRule } from '../stats/public-cohort.js';
 import type { Storage } from '../storage/storage.js';
 import { toDailySeries } from './daily-series.js';
 import type { DashboardLogger } from './deps.js';
@@ -14,12 +17,15 @@ import { parseDashboardQuery, parsePageQuery } from './range-query.js';
 
 export interface DashboardApiOptions {
   readonly storage: Storage;
+  /** The rule of `cohort=public`: the one /stats counts by. */
+  readonly publicRelease: { readonly cohortRule: PublicCohortRule };
   readonly logger: DashboardLogger;
   readonly now: () => Date;
 }
 
 export function createDashboardApi(options: DashboardApiOptions): Router {
   const { storage, logger, now } = options;
+  const { cohortRule } = options.publicRelease;
   const router = Router();
 
   const unavailable = (res: Response, error: unknown): void => {
@@ -31,17 +37,18 @@ export function createDashboardApi(options: DashboardApiOptions): Router {
     res.set('Cache-Control', 'no-store');
     const parsed = parseDashboardQuery(req.query, now());
     if (!parsed.ok) {
-      res.status(400).json(errorBody(new ReceiverError('invalid_query', parsed.details)));
+      res.status(400).json(errorBody(new ReceiverError(parsed.code ?? 'invalid_query', parsed.details)));
       return;
     }
-    const { from, to, versions } = parsed.value;
+    const { from, to, versions, cohort } = parsed.value;
     try {
       const [rows, availableVersions] = await Promise.all([
-        storage.dailyStats({ from, to, versions }),
+        cohort === 'public' ? publicCohortDailyStats(storage, { from, to, versions }, cohortRule) : storage.dailyStats({ from, to, versions }),
         storage.versions({ from, to }),
       ]);
       res.json({
         ...toDailySeries(from, to, rows),
+        cohort,
         selectedVersions: versions,
         availableVersions,
         metrics: METRIC_LABELS,
@@ -58,7 +65,8 @@ export function createDashboardApi(options: DashboardApiOptions): Router {
     const page = parsePageQuery(req.query);
     if (!parsed.ok || !page.ok) {
       const details = [...(parsed.ok ? [] : parsed.details), ...(page.ok ? [] : page.details)];
-      res.status(400).json(errorBody(new ReceiverError('invalid_query', details)));
+      const code = (parsed.ok ? undefined : parsed.code) ?? 'invalid_query';
+      res.status(400).json(errorBody(new ReceiverError(code, details)));
       return;
     }
     const { from, to, versions } = parsed.value;

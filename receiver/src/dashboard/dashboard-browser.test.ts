@@ -1,12 +1,22 @@
 // The dashboard and /stats in a real browser (Debian's Chromium driven by playwright-core).
 // Required under CI=true; on a machine without Chromium the suite is skipped with one line.
 
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { REPORT_KEYS } from '@lunadefend/config';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMALL_VERSIONS, dashboardFleet, expectedDaily, insertSeeds, publicCohortFleet } from './test-support/seed-fleet.js';
+import {
+  SMALL_VERSIONS,
+  cohortWeek,
+  dashboardFleet,
+  expectedDaily,
+  insertSeeds,
+  publicCohortFleet,
+  seedMetrics,
+  type SeedReport,
+} from './test-support/seed-fleet.js';
 import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
 import { eachDay } from './utc-days.js';
 
@@ -24,7 +34,14 @@ const NOW = new Date('2026-11-25T12:00:00Z');
 const FLEET_DAYS = eachDay('2026-11-10', '2026-11-23');
 const fleet = dashboardFleet(FLEET_DAYS);
 const cohorts = publicCohortFleet();
-const stackIds = [...new Set([...fleet, ...cohorts].map((s) => s.stackId))];
+// A week in September: four deployments with a history (reporting on its Wednesday), and six
+// made-up ones reporting every day of the week, all received in one burst now.
+const BURST_WEEK = eachDay('2026-09-14', '2026-09-20');
+const withHistory = cohortWeek('2026-09-14', { '1.0.0': 4 });
+const burst: SeedReport[] = Array.from({ length: 6 }, () => randomUUID()).flatMap((stackId, i) =>
+  BURST_WEEK.map((day, d) => ({ day, stackId, version: '1.0.0', metrics: seedMetrics(i, d) })),
+);
+const stackIds = [...new Set([...fleet, ...cohorts, ...withHistory, ...burst].map((s) => s.stackId))];
 
 // The repository type-checks without the DOM library; these are the few browser shapes the
 // functions run inside the page touch (they are serialised, so they cannot call helpers here).
@@ -143,7 +160,7 @@ describe.skipIf(!available)('dashboard and /stats in Chromium', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     // A fixed noise key: the published numbers (and so the charts) are the same on every run.
     receiver = await startTestReceiver({ adminToken: TOKEN, publicMinCohort: K, now: () => NOW, config: { publicNoiseKey: 'dashboard-browser-test-noise-key-0001' } });
-    await insertSeeds(receiver.receiver.storage, [...fleet, ...cohorts], NOW);
+    await insertSeeds(receiver.receiver.storage, [...fleet, ...cohorts, ...withHistory, ...burst], NOW);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -223,6 +240,35 @@ describe.skipIf(!available)('dashboard and /stats in Chromium', () => {
     expect(deployments.slice(1).map((row) => row[0])).toEqual(expected.sort());
     await expectChartsDrawn(page, ['chart-active', 'chart-versions']);
     await page.screenshot({ path: `${SCREENSHOTS}dashboard-filtered.png`, fullPage: true });
+  });
+
+  it('hides a burst of made-up deployments when "Public cohort only" is ticked, and keeps the choice in the URL', async () => {
+    await page.goto(`${receiver.url}/dashboard?from=2026-09-14&to=2026-09-20`);
+    await page.waitForSelector('#status[data-state="ready"]');
+    const activeColumn = async (): Promise<string[]> => (await readTable(page, 'table-active')).slice(1).map((row) => row[1]!);
+    const everyone = BURST_WEEK.map((day) => expectedDaily([...withHistory, ...burst], day));
+    expect(await activeColumn()).toEqual(everyone.map((e) => count(e.activeDeployments)));
+    expect(everyone.map((e) => e.activeDeployments)).toEqual([6, 6, 10, 6, 6, 6, 6]);
+
+    const before = await page.$eval('#status', (el) => Number((el as unknown as ElementLike).dataset.generation ?? 0));
+    await page.check('#cohort-public');
+    await page.waitForFunction((gen) => {
+      const status = (globalThis as unknown as { document: DocumentLike }).document.getElementById('status');
+      return status !== null && Number(status.dataset.generation ?? 0) > gen && status.dataset.state === 'ready';
+    }, before);
+    const qualified = BURST_WEEK.map((day) => expectedDaily(withHistory, day));
+    expect(await activeColumn()).toEqual(qualified.map((e) => count(e.activeDeployments)));
+    expect(qualified.map((e) => e.activeDeployments)).toEqual([0, 0, 4, 0, 0, 0, 0]);
+    const [, ...totalRows] = await readTable(page, 'table-totals');
+    expect(totalRows).toEqual(BURST_WEEK.map((day, i) => [day, ...REPORT_KEYS.map((key) => count(qualified[i]!.totals[key]))]));
+    expect(await page.textContent('#status')).toContain('public cohort only');
+    expect(new URL(page.url()).searchParams.get('cohort')).toBe('public');
+
+    await page.reload();
+    await page.waitForSelector('#status[data-state="ready"]');
+    expect(await page.isChecked('#cohort-public')).toBe(true);
+    expect(await activeColumn()).toEqual(qualified.map((e) => count(e.activeDeployments)));
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard-public-cohort.png`, fullPage: true });
   });
 
   it('signs out: the data endpoints then answer 401', async () => {

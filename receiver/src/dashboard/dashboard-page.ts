@@ -1,12 +1,16 @@
 // The signed-in dashboard's shell. dashboard.js fills the charts and tables from the
-// /dashboard/api endpoints and re-fetches when the date range or version filter changes.
+// /dashboard/api endpoints and re-fetches when the date range, version filter or cohort changes.
 
+import type { Cohort, PublicCohortRule } from '../stats/public-cohort.js';
 import { chartSection } from './chart-section.js';
 import { html, page } from './html.js';
 
 export interface DashboardPageOptions {
   readonly from: string;
   readonly to: string;
+  readonly cohort: Cohort;
+  /** The rule the public-cohort checkbox applies, stated beside it. */
+  readonly cohortRule: PublicCohortRule;
 }
 
 export function dashboardPage(options: DashboardPageOptions): string {
@@ -34,6 +38,12 @@ export function dashboardPage(options: DashboardPageOptions): string {
 <legend>Versions</legend>
 <p class="hint">None ticked means all versions.</p>
 <div id="version-options" class="version-options"></div>
+</fieldset>
+<fieldset class="cohort">
+<legend>Deployments</legend>
+<input id="cohort-public" name="cohort" type="checkbox" value="public"${options.cohort === 'public' ? html` checked` : ''}>
+<label for="cohort-public">Public cohort only</label>
+<p class="hint">As on /stats: only deployments whose reports arrived on at least ${options.cohortRule.minReceiptDays} different days in the ${options.cohortRule.historyDays} days before the week.</p>
 </fieldset>
 <button type="submit" id="apply">Apply</button>
 </form>

@@ -34,8 +34,8 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   router.use('/dashboard/api', requireSessionForApi(sessions), createDashboardApi(deps));
   router.get('/dashboard', requireSessionForPage(sessions), (req, res) => {
     const parsed = parseDashboardQuery(req.query, deps.now());
-    const range = parsed.ok ? parsed.value : defaultRange(deps.now());
-    res.set('Cache-Control', 'no-store').type('html').send(dashboardPage(range));
+    const view = parsed.ok ? parsed.value : { ...defaultRange(deps.now()), cohort: 'all' as const };
+    res.set('Cache-Control', 'no-store').type('html').send(dashboardPage({ ...view, cohortRule: deps.publicRelease.cohortRule }));
   });
   return router;
 }

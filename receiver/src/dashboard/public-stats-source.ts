@@ -18,18 +18,13 @@ import {
   type PublicPrivacyStatement,
   type PublicWeek,
 } from '../privacy/public-release.js';
+import { cohortWeekQuery, type PublicCohortRule } from '../stats/public-cohort.js';
 import { compareVersions } from './daily-series.js';
 import { METRIC_LABELS } from './metric-labels.js';
 
 export const PUBLIC_WEEKS = 52;
 
-/** Which deployments count toward a public cohort, and which weeks may be released. */
-export interface PublicCohortRule {
-  /** Distinct UTC days (by receipt) a stack id must have reported on before the week. */
-  readonly minReceiptDays: number;
-  /** How many days before the week those receipt days are looked for. */
-  readonly historyDays: number;
-}
+export type { PublicCohortRule };
 
 export interface PublicStats {
   /** Monday of the first week and Sunday of the last, 'YYYY-MM-DD'; null when no week is final yet. */
@@ -85,13 +80,7 @@ export function createPublicStatsSource(options: PublicStatsSourceOptions): Publ
     let week = released.get(weekStart);
     if (week === undefined) {
       week = options.storage
-        .publicContributions({
-          from: weekStart,
-          to: addDays(weekStart, 6),
-          receivedFrom: addDays(weekStart, -cohortRule.historyDays),
-          receivedBefore: weekStart,
-          minReceiptDays: cohortRule.minReceiptDays,
-        })
+        .publicContributions(cohortWeekQuery(weekStart, cohortRule))
         .then((rows) => releaseWeek(weekStart, rows, options.policy, options.noise));
       released.set(weekStart, week);
       // A failed query is not kept: the next request asks again.

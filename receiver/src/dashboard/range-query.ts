@@ -1,8 +1,9 @@
-// Parses the dashboard's query parameters (from, to, versions, limit, offset) into checked values.
+// Parses the dashboard's query parameters (from, to, versions, cohort, limit, offset) into checked values.
 // Bad input is answered with 400 and the offending parameter; nothing unchecked reaches storage.
 
 import { SEMVER_PATTERN, VERSION_MAX_LENGTH } from '@lunadefend/config';
-import type { ErrorDetail } from '../errors.js';
+import type { ErrorDetail, ReceiverErrorCode } from '../errors.js';
+import { COHORTS, isCohort, type Cohort } from '../stats/public-cohort.js';
 import { addDays, parseDay, utcDay } from '../storage/days.js';
 import { daysBetween } from './utc-days.js';
 
@@ -17,6 +18,8 @@ export interface DashboardQuery {
   readonly to: string;
   /** Empty means every version. */
   readonly versions: string[];
+  /** Which deployments count (default `all`). */
+  readonly cohort: Cohort;
 }
 
 export interface PageQuery {
@@ -24,7 +27,8 @@ export interface PageQuery {
   readonly offset: number;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; details: ErrorDetail[] };
+/** A failure is `invalid_query` unless it names another code. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; details: ErrorDetail[]; code?: ReceiverErrorCode };
 
 type Query = Record<string, unknown>;
 
@@ -51,11 +55,13 @@ export function parseDashboardQuery(query: Query, now: Date): Parsed<DashboardQu
   if (!isDay(from)) details.push(detail('from', 'expected a day YYYY-MM-DD'));
   if (!isDay(to)) details.push(detail('to', 'expected a day YYYY-MM-DD'));
   const versions = parseVersions(single(query, 'versions'), details);
+  const cohort = single(query, 'cohort') ?? 'all';
+  if (!isCohort(cohort)) return { ok: false, code: 'unknown_cohort', details: [detail('cohort', `one of ${COHORTS.join(', ')}`)] };
   if (details.length > 0 || !isDay(from) || !isDay(to)) return { ok: false, details };
   const span = daysBetween(from, to);
   if (span < 0) return { ok: false, details: [detail('to', 'must not be before from')] };
   if (span >= MAX_RANGE_DAYS) return { ok: false, details: [detail(`to`, `the range may span at most ${MAX_RANGE_DAYS} days`)] };
-  return { ok: true, value: { from, to, versions } };
+  return { ok: true, value: { from, to, versions, cohort } };
 }
 
 function parseVersions(raw: unknown, details: ErrorDetail[]): string[] {

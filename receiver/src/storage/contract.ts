@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_KEYS, formatUtcTimestamp, hashLeaf, zeroMetrics, type DailyReport, type ReportKey } from '@lunadefend/config';
 import { DAY_MS } from '@lunadefend/config';
-import { isoWeekStart, utcDay } from './days.js';
+import { publicCohortDailyStats } from '../stats/public-cohort.js';
+import { addDays, isoWeekStart, utcDay } from './days.js';
 import type { Storage } from './storage.js';
 
 export interface ContractTarget {
@@ -476,6 +477,72 @@ export function describeStorageContract(name: string, target: () => ContractTarg
       // With two receipt days required, "late" qualifies too; "burst" (one receipt day) never does.
       const two = await storage.publicContributions({ ...query, minReceiptDays: 2 });
       expect(new Set(two.map((c) => c.stackId))).toEqual(new Set([steady, late]));
+    });
+
+    it('counts only the public cohort in daily stats when asked, each day by the rule of its own ISO week', async () => {
+      const storage = await fresh();
+      const rule = { minReceiptDays: 3, historyDays: 28 };
+      const weekA = BASE_MS + 14 * DAY_MS; // Monday 2026-03-16; week B starts 2026-03-23
+      const sent: { report: DailyReport; receivedMs: number; flagged: boolean }[] = [];
+      const put = async (stack: string, dayMs: number, receivedMs: number, version: string, n: number, flagged = false) => {
+        const metrics = { ...zeroMetrics(), tokenizeSuccess: n, tokenizeFailure: n % 3, createGrantSuccess: 2 * n };
+        const report = makeReport({ stack_id: stack, startMs: dayMs, windowMs: 6 * HOUR_MS, version, metrics });
+        const flagReason = flagged ? 'tokenizeSuccess above bound' : undefined;
+        expect(await storage.insertReport(report, { receivedAt: new Date(receivedMs), flagReason, maxReportsPerWindow: 4 })).toMatchObject({
+          status: 'accepted',
+        });
+        sent.push({ report, receivedMs, flagged });
+      };
+      const [steady, upgrader, newcomer] = [randomUUID(), randomUUID(), randomUUID()];
+      const burst = Array.from({ length: 5 }, () => randomUUID());
+      // steady and upgrader: a history before week A, then a report every day of both weeks.
+      for (const stack of [steady, upgrader]) for (const d of [-20, -9, -2]) await put(stack, weekA + d * DAY_MS, weekA + d * DAY_MS + HOUR_MS, '1.4.2', 1);
+      for (let d = 0; d < 14; d += 1) {
+        const dayMs = weekA + d * DAY_MS;
+        await put(steady, dayMs, dayMs + 2 * HOUR_MS, '1.4.2', 10 + d, d === 4);
+        await put(upgrader, dayMs, dayMs + 2 * HOUR_MS, d < 5 ? '1.4.2' : '1.5.0', 20 + d);
+        // newcomer: its first receipts fall inside week A, so it qualifies from week B on.
+        await put(newcomer, dayMs, dayMs + 2 * HOUR_MS, '1.5.0', 30 + d);
+      }
+      // The burst: back-dated reports over both weeks, all received in one hour during week B.
+      for (const [i, stack] of burst.entries()) {
+        for (let d = 0; d < 14; d += 1) await put(stack, weekA + d * DAY_MS, weekA + 9 * DAY_MS + i * 60_000 + d * 1000, '1.5.0', 1000);
+      }
+
+      const qualifies = (stack: string, weekStartMs: number): boolean =>
+        new Set(
+          sent
+            .filter((s) => !s.flagged && s.report.stack_id === stack)
+            .filter((s) => s.receivedMs >= weekStartMs - rule.historyDays * DAY_MS && s.receivedMs < weekStartMs)
+            .map((s) => utcDay(s.receivedMs)),
+        ).size >= rule.minReceiptDays;
+      const expected = (from: string, to: string, versions: string[] = []) => {
+        const days = [];
+        for (let day = from; day <= to; day = addDays(day, 1)) {
+          const weekMs = Date.parse(`${isoWeekStart(Date.parse(`${day}T00:00:00Z`))}T00:00:00Z`);
+          const counted = sent
+            .filter((s) => !s.flagged && s.report.window.start.startsWith(day) && qualifies(s.report.stack_id, weekMs))
+            .filter((s) => versions.length === 0 || versions.includes(s.report.version))
+            .map((s) => s.report);
+          if (counted.length === 0) continue;
+          const byVersion: Record<string, number> = {};
+          for (const c of counted) byVersion[c.version] = new Set(counted.filter((o) => o.version === c.version).map((o) => o.stack_id)).size;
+          const totals = zeroMetrics();
+          for (const c of counted) for (const key of REPORT_KEYS) totals[key] += c.metrics[key];
+          days.push({ day, activeDeployments: new Set(counted.map((c) => c.stack_id)).size, deploymentsByVersion: byVersion, totals });
+        }
+        return days;
+      };
+
+      const both = await publicCohortDailyStats(storage, { from: '2026-03-19', to: '2026-03-25' }, rule);
+      expect(both).toEqual(expected('2026-03-19', '2026-03-25'));
+      // Week A counts steady and upgrader; week B adds the newcomer; the burst never counts.
+      expect(both.map((d) => d.activeDeployments)).toEqual([2, 1, 2, 2, 3, 3, 3]);
+      const oneVersion = await publicCohortDailyStats(storage, { from: '2026-03-16', to: '2026-03-29', versions: ['1.5.0'] }, rule);
+      expect(oneVersion).toEqual(expected('2026-03-16', '2026-03-29', ['1.5.0']));
+      // Unfiltered, the burst is there: five more deployments every day.
+      const all = await storage.dailyStats({ from: '2026-03-19', to: '2026-03-25' });
+      expect(all.map((d) => d.activeDeployments)).toEqual([8, 7, 8, 8, 8, 8, 8]);
     });
 
     it('keeps a block list', async () => {

@@ -1,17 +1,19 @@
 // The signed-in dashboard: reads the filter form, fetches /dashboard/api/*, draws the charts and
 // fills their data tables. The URL keeps the filter so a reload or a shared link shows the same view.
+// The public-cohort box applies at once; it filters the figures, not the deployments list.
 import { drawChart, fillTable, formatCount, formatRate } from './charts.js';
 
 const PAGE_SIZE = 50;
 const $ = (id) => document.getElementById(id);
 const form = $('filters');
 const status = $('status');
-const state = { from: '', to: '', versions: [], offset: 0, generation: 0 };
+const state = { from: '', to: '', versions: [], cohort: 'all', offset: 0, generation: 0 };
 
 function readForm() {
   state.from = $('from').value;
   state.to = $('to').value;
   state.versions = [...form.querySelectorAll('input[name="version"]:checked')].map((box) => box.value);
+  state.cohort = $('cohort-public').checked ? 'public' : 'all';
   state.offset = 0;
 }
 
@@ -121,16 +123,18 @@ async function load(what) {
   status.textContent = 'Loading…';
   try {
     if (what === 'all') {
-      const data = await getJson('/dashboard/api/daily', query());
+      const filter = state.cohort === 'public' ? { cohort: 'public' } : {};
+      const data = await getJson('/dashboard/api/daily', query(filter));
       if (generation !== state.generation) return;
       renderVersionOptions(data.availableVersions, data.selectedVersions);
       renderDaily(data);
-      window.history.replaceState(null, '', `/dashboard?${query()}`);
+      window.history.replaceState(null, '', `/dashboard?${query(filter)}`);
     }
     await loadDeployments();
     if (generation !== state.generation) return;
     const versions = state.versions.length === 0 ? 'all versions' : `versions ${state.versions.join(', ')}`;
-    status.textContent = `Showing ${state.from} to ${state.to}, ${versions}.`;
+    const cohort = state.cohort === 'public' ? ', public cohort only' : '';
+    status.textContent = `Showing ${state.from} to ${state.to}, ${versions}${cohort}.`;
     status.dataset.state = 'ready';
     status.dataset.generation = String(generation);
   } catch (error) {
@@ -143,6 +147,10 @@ async function load(what) {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
+  readForm();
+  void load('all');
+});
+$('cohort-public').addEventListener('change', () => {
   readForm();
   void load('all');
 });
@@ -160,4 +168,5 @@ const initial = new URLSearchParams(window.location.search).get('versions');
 state.from = $('from').value;
 state.to = $('to').value;
 state.versions = initial ? initial.split(',').filter((v) => v !== '') : [];
+state.cohort = $('cohort-public').checked ? 'public' : 'all';
 void load('all');
