@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type Collector } from './collector.js';
-import { previewReports, readCollectorState } from './state/state-reader.js';
+import { previewReports } from './window/report-preview.js';
+import { readCollectorState } from './state/state-reader.js';
 import { openStateStore } from './state/state-store.js';
 import { startCaptureReceiver, type CaptureReceiver } from './testing/capture-receiver.js';
 import { captureLogger, makeFixture, manualClock, type Fixture } from './testing/collector-fixture.js';

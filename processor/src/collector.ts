@@ -4,9 +4,10 @@
 
 import { configuredStackId as stackIdFromEnv, decideTelemetryMode, type CollectorConfig, type TelemetryMode } from '@lunadefend/config';
 import { pino } from 'pino';
-import type { Component, Logger, SyncMetricsConsumer } from './component.js';
+import type { Component, ConsumeOutcome, Logger } from './component.js';
 import { CollectorError, isRetryable } from './errors.js';
 import type { ExportSummary } from './export/report-exporter.js';
+import type { MetricsRequest } from './model/metrics-request.js';
 import { buildPipeline } from './pipeline.js';
 import { clearFaultNote, writeFaultNote } from './state/fault-note.js';
 import { createStateHandle, type StateHandle } from './state/state-handle.js';
@@ -36,8 +37,8 @@ export interface Collector extends Component {
   readonly mode: TelemetryMode;
   /** The variable that decided the mode, or 'default'. */
   readonly modeDecidedBy: string;
-  /** The pipeline's entry, for feeding decoded requests without HTTP. */
-  readonly consumer: SyncMetricsConsumer;
+  /** Feeds one decoded request to the pipeline without HTTP; committed before it returns. */
+  consume(request: MetricsRequest): ConsumeOutcome;
   readonly metrics: OwnMetrics;
   otlpAddress(): Address;
   metricsAddress(): Address;
@@ -130,7 +131,7 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
   const collector: Collector = {
     mode: decision.mode,
     modeDecidedBy: decision.decidedBy,
-    consumer: pipeline.consumer,
+    consume: (request) => pipeline.consumer.consumeBatch([request])[0] as ConsumeOutcome,
     metrics,
     otlpAddress: () => pipeline.intake.address(),
     metricsAddress: () => metricsEndpoint.address(),

@@ -2,16 +2,18 @@
 // built (pipeline.ts wires them); none looks another up.
 //
 // MetricsConsumer rules:
-// - consume() is called once per OTLP request, with the request already decoded and checked for
-//   size; it returns (or its promise resolves) only after everything it accepted is durably
-//   committed (one SQLite transaction per request, or per group of concurrent requests), so the
-//   intake may answer 200.
-// - It never throws for bad data: invalid points are counted in `rejectedDataPoints` (they go to
-//   the client as partial_success). It returns `unavailable` when state cannot be written, and
-//   the intake answers 503 with Retry-After; nothing of such a request is kept.
+// - consumeBatch() is given one or more OTLP requests, each already decoded and checked for size,
+//   and returns only after everything it accepted of all of them is durably committed (one SQLite
+//   transaction for the batch), so the intake may answer each request 200. The intake gathers
+//   concurrent requests into one batch (otlp/group-commit.ts); tests and tools pass a batch of one.
+// - It never throws for bad data: invalid points are recorded by reason (model/reasons.ts) and
+//   reported back as `rejectedDataPoints` (the client's partial_success). It returns `unavailable`
+//   for every request of the batch when state cannot be written, and the intake answers 503 with
+//   Retry-After; nothing of such a batch is kept.
 
 import type { Logger as PinoLogger } from 'pino';
-import type { MetricsRequest } from './otlp/model.js';
+import type { MetricsRequest } from './model/metrics-request.js';
+import { describeRejections, type IntakeRefusal, type ReasonTally } from './model/reasons.js';
 
 export type Logger = PinoLogger;
 
@@ -19,14 +21,15 @@ export type ConsumeOutcome =
   | { readonly kind: 'accepted'; readonly rejectedDataPoints: number; readonly errorMessage: string }
   | { readonly kind: 'unavailable'; readonly retryAfterSeconds: number; readonly reason: string };
 
-export interface MetricsConsumer {
-  /** A promise lets a consumer commit several concurrent requests together (group commit). */
-  consume(request: MetricsRequest): ConsumeOutcome | Promise<ConsumeOutcome>;
+/** The answer to a committed request: its rejected points, counted and described by reason. */
+export function acceptedOutcome(tally: ReasonTally): ConsumeOutcome {
+  return { kind: 'accepted', rejectedDataPoints: tally.rejectedTotal(), errorMessage: describeRejections(tally.rejected) };
 }
 
-/** A consumer that commits before it returns (used directly by tests and the CLI-less API). */
-export interface SyncMetricsConsumer extends MetricsConsumer {
-  consume(request: MetricsRequest): ConsumeOutcome;
+/** What every consumer of decoded requests implements (the aggregating and the discarding one). */
+export interface MetricsConsumer {
+  /** All requests in one transaction; outcomes in request order. */
+  consumeBatch(requests: readonly MetricsRequest[]): ConsumeOutcome[];
 }
 
 /** Lifecycle of every component: start() once, shutdown() idempotent and safe without start(). */
@@ -35,19 +38,10 @@ export interface Component {
   shutdown(): Promise<void>;
 }
 
-/** Why the intake refused a request; each reason is a label of the collector's own metrics. */
-export type IntakeRefusal =
-  | 'method_not_allowed' // 405
-  | 'unsupported_media_type' // 415
-  | 'malformed' // 400: undecodable body, bad gzip, wrong types
-  | 'request_timeout' // 408: headers and body not complete within the request timeout
-  | 'too_large' // 413: over max_request_body_size after decompression
-  | 'unavailable' // 503: state not writable
-  | 'not_found'; // 404: any path but /v1/metrics
-
-/** What the intake reports to the collector's own telemetry. Counts only, never content. */
+/**
+ * What the intake reports to the collector's own telemetry: refused requests, by reason. Points
+ * are counted by the consumer that decided them, not here.
+ */
 export interface IntakeObserver {
   requestRefused(reason: IntakeRefusal): void;
-  /** Points in requests that were answered 200 (accepted + rejected = points received). */
-  pointsReceived(accepted: number, rejected: number): void;
 }

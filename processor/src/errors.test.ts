@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COLLECTOR_ERRORS, isRetryable, type CollectorErrorCode } from './errors.js';
-import { DROP_REASONS, REJECT_REASONS } from './privacy/allowlist-filter.js';
+import { DROP_REASONS, REJECT_REASONS } from './model/reasons.js';
 
 const doc = readFileSync(fileURLToPath(new URL('../../docs/errors.md', import.meta.url)), 'utf8');
 const collectorSection = doc.slice(doc.indexOf('## Collector'), doc.indexOf('## Receiver'));

@@ -3,10 +3,9 @@
 // state file, seal → outbox → report exporter. A stage receives its next stage; none looks one up.
 
 import { ConfigError, type CollectorConfig, type TelemetryMode } from '@lunadefend/config';
-import type { Logger, MetricsConsumer, SyncMetricsConsumer } from './component.js';
+import type { Logger, MetricsConsumer } from './component.js';
 import { createAggregatingConsumer } from './aggregate/aggregating-consumer.js';
 import { createDiscardingConsumer } from './aggregate/discarding-consumer.js';
-import { createGroupCommitConsumer } from './aggregate/group-commit.js';
 import { createToDelta } from './delta/to-delta.js';
 import { createHttpTransport } from './export/http-transport.js';
 import { createReportExporter, type ReportExporter } from './export/report-exporter.js';
@@ -39,8 +38,8 @@ export interface PipelineDeps {
 }
 
 export interface Pipeline {
-  /** The processor's entry, committing each call before it returns. */
-  readonly consumer: SyncMetricsConsumer;
+  /** The processor's entry, committing each batch before it returns. */
+  readonly consumer: MetricsConsumer;
   readonly intake: OtlpHttpIntake;
   readonly sealer: Sealer | undefined;
   readonly exporter: ReportExporter | undefined;
@@ -50,16 +49,13 @@ export function buildPipeline(config: CollectorConfig, deps: PipelineDeps): Pipe
   checkPipeline(config);
   const aggregate = config.processors.lunadefend_aggregate;
   const exporterConfig = config.exporters.lunadefend;
-  let consumer: SyncMetricsConsumer;
-  // What the intake calls: concurrent requests share one commit (group commit).
-  let intakeConsumer: MetricsConsumer;
+  let consumer: MetricsConsumer;
   let sealer: Sealer | undefined;
   let exporter: ReportExporter | undefined;
   if (deps.mode === 'off' || deps.state === undefined) {
     consumer = createDiscardingConsumer(deps.metrics);
-    intakeConsumer = consumer;
   } else {
-    const aggregating = createAggregatingConsumer({
+    consumer = createAggregatingConsumer({
       state: deps.state,
       toDelta: createToDelta({ maxStreams: aggregate.max_streams, maxStreamsPerProducer: aggregate.max_streams_per_producer, streamStalenessMs: aggregate.stream_staleness }),
       windowTotals: createWindowTotals({ windowMs: aggregate.window, ...(deps.newReportId ? { newReportId: deps.newReportId } : {}) }),
@@ -68,8 +64,6 @@ export function buildPipeline(config: CollectorConfig, deps: PipelineDeps): Pipe
       metrics: deps.metrics,
       logger: deps.logger,
     });
-    consumer = aggregating;
-    intakeConsumer = createGroupCommitConsumer(aggregating);
     sealer = createSealer({ windowMs: aggregate.window, sendJitterMs: aggregate.send_jitter, random: deps.random, logger: deps.logger });
     exporter = createReportExporter({
       state: deps.state,
@@ -87,7 +81,7 @@ export function buildPipeline(config: CollectorConfig, deps: PipelineDeps): Pipe
   const intake = createOtlpHttpIntake({
     endpoint: http.endpoint,
     maxRequestBodyBytes: http.max_request_body_size,
-    consumer: intakeConsumer,
+    consumer,
     observer: deps.metrics.observer,
     logger: deps.logger,
   });

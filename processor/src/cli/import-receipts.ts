@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { hashLeaf, parseReceiptsFile, type CollectorConfig, type ImportReceipt } from '@lunadefend/config';
 import { openStateStore } from '../state/state-store.js';
-import type { OutboxEntry } from '../state/tables.js';
+import type { OutboxEntry } from '../model/rows.js';
 
 export function importReceiptsCommand(config: CollectorConfig, path: string, nowMs: number, out: (line: string) => void, err: (line: string) => void): number {
   let text: string;

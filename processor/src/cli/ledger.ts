@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { formatUtcTimestamp } from '@lunadefend/config';
 import { readLedger } from '../state/state-reader.js';
-import type { LedgerEntry } from '../state/tables.js';
+import type { LedgerEntry } from '../model/rows.js';
 
 export interface LedgerRow {
   readonly reportId: string;

@@ -3,7 +3,7 @@
 // lines start with '#', so the report lines can be compared byte for byte with what is sent.
 
 import type { CollectorConfig } from '@lunadefend/config';
-import { previewReports } from '../state/state-reader.js';
+import { previewReports } from '../window/report-preview.js';
 
 export function previewCommand(config: CollectorConfig, out: (line: string) => void): number {
   const preview = previewReports(config);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseUtcTimestamp } from '@lunadefend/config';
 import { stateFileProblem } from '../state/state-file-check.js';
 import { openStateStore, STATE_FILE_NAME } from '../state/state-store.js';
-import type { DeadLetter } from '../state/tables.js';
+import type { DeadLetter } from '../model/rows.js';
 
 export function redeliverCommand(
   directory: string,

@@ -3,7 +3,7 @@
 // both lengths and the fix instead of a raw error line.
 
 import { formatDuration, parseUtcTimestamp } from '@lunadefend/config';
-import type { DeadLetter } from '../state/tables.js';
+import type { DeadLetter } from '../model/rows.js';
 
 export interface WindowMismatch {
   /** The report's window length, i.e. the collector's window when it was sealed. */

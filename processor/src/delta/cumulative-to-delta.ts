@@ -5,7 +5,7 @@
 // arrives late is ignored instead of being taken for a reset, and a second, different value for
 // the very same (start, time) is a conflict — ignored — not a reset that would count it again.
 
-import type { StreamRow } from '../state/tables.js';
+import type { StreamRow } from '../model/rows.js';
 
 export type DeltaDecision =
   /** Add `delta` (possibly 0) and store `next`. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type Collector } from '../collector.js';
 import { decodeJsonMetricsRequest } from '../otlp/decode-json.js';
-import { previewReports } from '../state/state-reader.js';
+import { previewReports } from '../window/report-preview.js';
 import { captureLogger, makeFixture, manualClock, type Fixture } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
 
@@ -32,7 +32,7 @@ describe('the data model on repeated points', () => {
     const startMs = Date.UTC(2020, 0, 1);
     for (const value of [456, 400, 456]) {
       clock.advance(1000);
-      expect(c.consumer.consume(single({ value, startMs, timeMs: T0 + 500 }))).toMatchObject({ kind: 'accepted', rejectedDataPoints: 0 });
+      expect(c.consume(single({ value, startMs, timeMs: T0 + 500 }))).toMatchObject({ kind: 'accepted', rejectedDataPoints: 0 });
     }
     expect(counted(f)).toBe(0);
     expect(await c.metrics.registry.getSingleMetricAsString('lunadefend_collector_points_dropped_total')).toMatch(/reason="conflict"} 1$/m);
@@ -47,7 +47,7 @@ describe('the data model on repeated points', () => {
         .replaceAll('"counter-int"', '"lunadefend.tokenize.success"')
         .replace('"attributes":[{"key":"resource-attr"', '"attributes":[{"key":"service.version","value":{"stringValue":"1.0.0"}},{"key":"resource-attr"');
       clock.advance(1000);
-      expect(c.consumer.consume(decodeJsonMetricsRequest(text))).toMatchObject({ kind: 'accepted', rejectedDataPoints: 0 });
+      expect(c.consume(decodeJsonMetricsRequest(text))).toMatchObject({ kind: 'accepted', rejectedDataPoints: 0 });
     }
     // Every stream began before the state existed, or at its own time (a reset at an unknown
     // instant): baselines. The repeated label-1 points with another value at the same start and

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type Collector } from '../collector.js';
-import { previewReports } from '../state/state-reader.js';
+import { previewReports } from '../window/report-preview.js';
 import { captureLogger, makeFixture, manualClock, type Fixture } from '../testing/collector-fixture.js';
 import { point, request, resource, str } from '../testing/model-builders.js';
 
@@ -45,7 +45,7 @@ describe('fair share of stream state', () => {
         name,
         points: ['a', 'b'].map((op) => point({ value: goodValue, startMs: goodStartMs, timeMs: t, attributes: [str('op', op)] })),
       }));
-      const outcome = c.consumer.consume(request(resource({ version: '1.0.0', stackId: GOOD, attributes: [str('service.instance.id', 'good')], sums })));
+      const outcome = c.consume(request(resource({ version: '1.0.0', stackId: GOOD, attributes: [str('service.instance.id', 'good')], sums })));
       expect(outcome).toMatchObject({ kind: 'accepted', rejectedDataPoints: 0 });
     };
     const perRequest = 5000;
@@ -57,7 +57,7 @@ describe('fair share of stream state', () => {
         points: Array.from({ length: perRequest / CATALOG.length + (m < perRequest % CATALOG.length ? 1 : 0) }, (_, i) =>
           point({ value: 1, startMs: T0 + 1, timeMs: t, attributes: [str('user', `u${r}-${m}-${i}`)] })),
       }));
-      const outcome = c.consumer.consume(request(resource({ version: '1.0.0', stackId: NOISY, attributes: [str('service.instance.id', 'noisy')], sums })));
+      const outcome = c.consume(request(resource({ version: '1.0.0', stackId: NOISY, attributes: [str('service.instance.id', 'noisy')], sums })));
       if (outcome.kind === 'accepted') refused += outcome.rejectedDataPoints;
       // The well-behaved producer starts once the noisy one has sent 15,000 series (more than
       // max_streams), and restarts later: both times it needs new streams.

@@ -3,8 +3,8 @@
 // nanoseconds), last value and last sighting (float64: values are integers within ±2^53, which a
 // double holds exactly). No attribute value is in it, only the keyed hash.
 
-import { STREAM_KEY_BYTES, type StreamKey } from '../privacy/stream-key.js';
-import type { StreamRow } from '../state/tables.js';
+import { STREAM_KEY_BYTES, type StreamKey } from '../model/points.js';
+import type { StreamRow } from '../model/rows.js';
 
 const FORMAT = 1;
 const ENTRY_BYTES = STREAM_KEY_BYTES + 32;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStateStore, type StateStore } from '../state/state-store.js';
-import type { StreamRow } from '../state/tables.js';
+import type { StreamRow } from '../model/rows.js';
 import { createStreamTable } from './stream-table.js';
 
 let dir: string | undefined;

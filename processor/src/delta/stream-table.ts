@@ -8,9 +8,9 @@
 // Memory is changed in place: when a transaction fails, rollback() forgets everything and the
 // next transaction loads the table again from the file.
 
-import type { StreamKey } from '../privacy/stream-key.js';
+import type { StreamKey } from '../model/points.js';
 import type { StateStore } from '../state/state-store.js';
-import type { StreamRow } from '../state/tables.js';
+import type { StreamRow } from '../model/rows.js';
 import { decodeStreamLog, encodeStreamLog } from './stream-log.js';
 
 /** Compaction rewrites every stream: doing it after 8 log entries per stream keeps it cheap per point. */

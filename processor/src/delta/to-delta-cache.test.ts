@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FilteredPoint } from '../privacy/allowlist-filter.js';
+import type { FilteredPoint } from '../model/points.js';
 import { openStateStore, type StateStore } from '../state/state-store.js';
 import { createToDelta } from './to-delta.js';
 

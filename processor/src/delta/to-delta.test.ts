@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type Collector } from '../collector.js';
-import { previewReports } from '../state/state-reader.js';
+import { previewReports } from '../window/report-preview.js';
 import { openStateStore } from '../state/state-store.js';
 import { createStreamTable } from './stream-table.js';
 import { captureLogger, makeFixture, manualClock, type Fixture } from '../testing/collector-fixture.js';
@@ -32,8 +32,8 @@ function openTotals(): Record<string, number> {
   return totals;
 }
 
-const accepted = (c: Collector, req: Parameters<Collector['consumer']['consume']>[0]) => {
-  const outcome = c.consumer.consume(req);
+const accepted = (c: Collector, req: Parameters<Collector['consume']>[0]) => {
+  const outcome = c.consume(req);
   expect(outcome.kind).toBe('accepted');
   return outcome.kind === 'accepted' ? outcome.rejectedDataPoints : -1;
 };
@@ -128,7 +128,7 @@ describe('to-delta', () => {
       single({ value, startMs, timeMs, resourceAttributes: [str('service.instance.id', id)] });
     accepted(c, s('a', 5, T0 + 1, T0 + 10));
     accepted(c, s('b', 5, T0 + 2, T0 + 10));
-    expect(c.consumer.consume(s('c', 5, T0 + 3, T0 + 10))).toMatchObject({ rejectedDataPoints: 1 }); // full, nothing stale
+    expect(c.consume(s('c', 5, T0 + 3, T0 + 10))).toMatchObject({ rejectedDataPoints: 1 }); // full, nothing stale
     clock.advance(120_000);
     accepted(c, s('b', 6, T0 + 2, T0 + 100_000)); // b stays fresh
     accepted(c, s('c', 5, T0 + 3, T0 + 120_000)); // a is stale and evicted; c started after a: counted

@@ -14,20 +14,16 @@
 
 import type { StateStore } from '../state/state-store.js';
 import { META } from '../state/state-identity.js';
-import { TEMPORALITY_CUMULATIVE, type FilteredPoint, type DropReason, type RejectReason } from '../privacy/allowlist-filter.js';
+import { TEMPORALITY_CUMULATIVE, type DeltaPoint, type FilteredPoint, type StreamKey } from '../model/points.js';
+import { createTally, type DropReason, type ReasonTally, type RejectReason } from '../model/reasons.js';
 import { cumulativeToDelta } from './cumulative-to-delta.js';
-import type { StreamKey } from '../privacy/stream-key.js';
 import { createStreamTable } from './stream-table.js';
-
-export interface DeltaPoint {
-  readonly point: FilteredPoint;
-  readonly delta: number;
-}
 
 export interface ToDeltaResult {
   readonly deltas: DeltaPoint[];
-  readonly rejected: Map<RejectReason, number>;
-  readonly dropped: Map<DropReason, number>;
+  /** The request's tally, holding what this stage (and the stages before it) recorded. */
+  readonly rejected: ReadonlyMap<RejectReason, number>;
+  readonly dropped: ReadonlyMap<DropReason, number>;
   readonly evicted: number;
   /** The epoch was found ahead of our clock and lowered to this (ns); undefined otherwise. */
   readonly epochLoweredToNs: bigint | undefined;
@@ -41,8 +37,11 @@ export interface ToDeltaOptions {
 }
 
 export interface ToDelta {
-  /** Must be called inside a store transaction. `epochNs` is the state file's epoch. */
-  apply(store: StateStore, epochNs: bigint, points: readonly FilteredPoint[], nowMs: number): ToDeltaResult;
+  /**
+   * Must be called inside a store transaction. `epochNs` is the state file's epoch. Points it
+   * rejects or drops are recorded in `tally` (the request's).
+   */
+  apply(store: StateStore, epochNs: bigint, points: readonly FilteredPoint[], nowMs: number, tally?: ReasonTally): ToDeltaResult;
   /**
    * The transaction that ran apply() failed: forget what it wrote (the stream table is loaded
    * again). Nothing needs doing on success: memory already holds what the transaction wrote.
@@ -67,10 +66,8 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
   };
 
   return {
-    apply(store, epochNs, points, nowMs) {
+    apply(store, epochNs, points, nowMs, tally = createTally()) {
       const deltas: DeltaPoint[] = [];
-      const rejected = new Map<RejectReason, number>();
-      const dropped = new Map<DropReason, number>();
       let evicted = 0;
       let evictionTried = false; // once per call: nothing new turns stale mid-request
       if (streams.open(store)) {
@@ -104,17 +101,17 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
             }
           }
           if (streams.size() >= options.maxStreams) {
-            rejected.set('stream_limit', (rejected.get('stream_limit') ?? 0) + 1);
+            tally.reject('stream_limit');
             continue;
           }
           if (point.producerKey !== undefined && (held.get(point.producerKey) ?? 0) >= perProducerLimit) {
-            rejected.set('producer_stream_limit', (rejected.get('producer_stream_limit') ?? 0) + 1);
+            tally.reject('producer_stream_limit');
             continue;
           }
         }
         const decision = cumulativeToDelta(point, prior, { countFromNs, evictedUpToNs }, nowMs);
         if (decision.kind === 'out_of_order' || decision.kind === 'conflict') {
-          dropped.set(decision.kind, (dropped.get(decision.kind) ?? 0) + 1);
+          tally.drop(decision.kind);
           continue;
         }
         if (prior === undefined && point.producerKey !== undefined) {
@@ -125,7 +122,7 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
         deltas.push({ point, delta: decision.kind === 'delta' ? decision.delta : 0 });
       }
       streams.flush(store);
-      return { deltas, rejected, dropped, evicted, epochLoweredToNs };
+      return { deltas, rejected: tally.rejected, dropped: tally.dropped, evicted, epochLoweredToNs };
     },
     rollback() {
       // The state file may have been closed and reopened: nothing in memory is trusted any more.

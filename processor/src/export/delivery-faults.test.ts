@@ -45,7 +45,7 @@ async function setup(o: FixtureOptions = {}) {
 /** Seals one report per call (one per day), each of `value` tokenizations; returns its report_id. */
 function sealOne(c: Collector, f: Fixture, clock: ReturnType<typeof manualClock>, value: number): string {
   const t = clock.now();
-  c.consumer.consume(single({ value, startMs: t, timeMs: t + 1, temporality: 1 }));
+  c.consume(single({ value, startMs: t, timeMs: t + 1, temporality: 1 }));
   clock.set(Math.floor(t / DAY) * DAY + DAY + 3_600_000);
   expect(c.sealDue()).toBe(1);
   const ids = readCollectorState(f.stateDirectory).outbox.map((e) => e.reportId);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { statusCommand } from '../cli/status.js';
 import { createCollector, type Collector } from '../collector.js';
-import { previewReports, readCollectorState } from '../state/state-reader.js';
+import { previewReports } from '../window/report-preview.js';
+import { readCollectorState } from '../state/state-reader.js';
 import { openStateStore } from '../state/state-store.js';
 import { startCaptureReceiver, type CaptureReceiver } from '../testing/capture-receiver.js';
 import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture, type FixtureOptions } from '../testing/collector-fixture.js';
@@ -39,7 +40,7 @@ async function setup(o: FixtureOptions = {}) {
 /** One report of `value` tokenizations sealed into the outbox at the end of the clock's day. */
 function sealOne(c: Collector, clock: ReturnType<typeof manualClock>, value: number) {
   const t = clock.now();
-  c.consumer.consume(single({ value, startMs: t, timeMs: t + 1, temporality: 1 }));
+  c.consume(single({ value, startMs: t, timeMs: t + 1, temporality: 1 }));
   clock.set(Math.floor(t / DAY) * DAY + DAY);
   expect(c.sealDue()).toBe(1);
 }
@@ -140,7 +141,7 @@ describe('report exporter', () => {
       const t = clock.now();
       if ((t % DAY === 3_600_000 || steps === 1) && t < outageEnd + DAY) {
         increments += 3;
-        c.consumer.consume(single({ value: 3, startMs: t, timeMs: t + 1, temporality: 1 }));
+        c.consume(single({ value: 3, startMs: t, timeMs: t + 1, temporality: 1 }));
       }
       if (down && t >= outageEnd) {
         down = false;

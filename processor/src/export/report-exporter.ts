@@ -9,7 +9,7 @@
 import type { Logger } from '../component.js';
 import type { StateHandle } from '../state/state-handle.js';
 import { META } from '../state/state-identity.js';
-import type { OutboxEntry } from '../state/tables.js';
+import type { OutboxEntry } from '../model/rows.js';
 import type { OwnMetrics } from '../telemetry/own-metrics.js';
 import type { ReportTransport, SendResult } from './http-transport.js';
 import { createClockSkew, type ClockSkew } from './clock-skew.js';

@@ -3,7 +3,7 @@
 
 import { MAX_ANY_VALUE_DEPTH, OtlpDecodeError } from './decode-error.js';
 import { asArray, asBool, asBytes, asDouble, asInt64, asObject, asString, within } from './json-scalars.js';
-import type { AnyValue, KeyValue } from './model.js';
+import type { AnyValue, KeyValue } from '../model/metrics-request.js';
 
 const EMPTY: AnyValue = Object.freeze({ kind: 'empty' });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJsonMetricsRequest } from './decode-json.js';
 import { OtlpDecodeError } from './decode-error.js';
-import type { MetricsRequest, NumberDataPoint } from './model.js';
+import type { MetricsRequest, NumberDataPoint } from '../model/metrics-request.js';
 
 /** A request with one sum metric, keys in camelCase. */
 function camelRequest(point: object, sum: object = { aggregationTemporality: 2, isMonotonic: true }): string {

@@ -19,7 +19,7 @@ import {
   withItemBudget,
   wrongType,
 } from './json-scalars.js';
-import type { InstrumentationScope, KeyValue, Metric, MetricsRequest, NumberDataPoint, OtherData, ResourceMetrics, ScopeMetrics } from './model.js';
+import type { InstrumentationScope, KeyValue, Metric, MetricsRequest, NumberDataPoint, OtherData, ResourceMetrics, ScopeMetrics } from '../model/metrics-request.js';
 
 const TEMPORALITY_NAMES = [
   'AGGREGATION_TEMPORALITY_UNSPECIFIED',

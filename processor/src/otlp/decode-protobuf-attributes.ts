@@ -3,7 +3,7 @@
 // the spec asks of non-profile receivers.
 
 import { MAX_ANY_VALUE_DEPTH, OtlpDecodeError } from './decode-error.js';
-import type { AnyValue, KeyValue } from './model.js';
+import type { AnyValue, KeyValue } from '../model/metrics-request.js';
 import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, type WireReader } from './wire-reader.js';
 
 // Tags are (field number << 3) | wire type; a known field with another wire type is unknown.

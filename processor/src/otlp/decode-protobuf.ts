@@ -14,7 +14,7 @@ import type {
   OtherData,
   ResourceMetrics,
   ScopeMetrics,
-} from './model.js';
+} from '../model/metrics-request.js';
 import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
 
 const tag = (field: number, wire: number): number => (field << 3) | wire;

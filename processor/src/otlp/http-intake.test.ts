@@ -3,9 +3,10 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConsumeOutcome, IntakeRefusal, MetricsConsumer } from '../component.js';
+import type { ConsumeOutcome, MetricsConsumer } from '../component.js';
+import type { IntakeRefusal } from '../model/reasons.js';
 import { createOtlpHttpIntake, type OtlpHttpIntake } from './http-intake.js';
-import { countDataPoints, type MetricsRequest } from './model.js';
+import { countDataPoints, type MetricsRequest } from '../model/metrics-request.js';
 import { createOtlpReferenceCodec } from './reference-codec.js';
 
 const codec = createOtlpReferenceCodec();
@@ -13,16 +14,23 @@ const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 const LIMIT = 4 * 1024 * 1024;
 
-/** Our own MetricsConsumer contract, implemented by recording what it was handed. */
-function createRecordingConsumer(answer: (request: MetricsRequest) => ConsumeOutcome | Promise<ConsumeOutcome> = () => accepted(0)) {
+/**
+ * Our own MetricsConsumer contract, implemented by recording what it was handed: each request, and
+ * for each accepted one its points as [accepted, rejected].
+ */
+function createRecordingConsumer(answer: (request: MetricsRequest) => ConsumeOutcome = () => accepted(0)) {
   const requests: MetricsRequest[] = [];
+  const points: Array<[number, number]> = [];
   const consumer: MetricsConsumer = {
-    consume(request) {
-      requests.push(request);
-      return answer(request);
-    },
+    consumeBatch: (batch) =>
+      batch.map((request) => {
+        requests.push(request);
+        const outcome = answer(request);
+        if (outcome.kind === 'accepted') points.push([countDataPoints(request) - outcome.rejectedDataPoints, outcome.rejectedDataPoints]);
+        return outcome;
+      }),
   };
-  return { consumer, requests };
+  return { consumer, requests, points };
 }
 const accepted = (rejectedDataPoints: number, errorMessage = ''): ConsumeOutcome => ({ kind: 'accepted', rejectedDataPoints, errorMessage });
 
@@ -40,13 +48,12 @@ afterEach(async () => {
   running = [];
 });
 
-async function startIntake(answer?: (request: MetricsRequest) => ConsumeOutcome | Promise<ConsumeOutcome>, maxRequestBodyBytes = LIMIT): Promise<Harness> {
-  const { consumer, requests } = createRecordingConsumer(answer);
+async function startIntake(answer?: (request: MetricsRequest) => ConsumeOutcome, maxRequestBodyBytes = LIMIT): Promise<Harness> {
+  const { consumer, requests, points } = createRecordingConsumer(answer);
   const refusals: IntakeRefusal[] = [];
-  const points: Array<[number, number]> = [];
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(line) });
-  const observer = { requestRefused: (reason: IntakeRefusal) => refusals.push(reason), pointsReceived: (a: number, r: number) => points.push([a, r]) };
+  const observer = { requestRefused: (reason: IntakeRefusal) => refusals.push(reason) };
   const intake = createOtlpHttpIntake({ endpoint: '127.0.0.1:0', maxRequestBodyBytes, consumer, observer, logger });
   await intake.start();
   running.push(intake);
@@ -183,24 +190,19 @@ describe('OTLP/HTTP intake: accepted requests', () => {
     expect(h.points).toEqual([[1, 0]]);
   });
 
-  it('answers only once a consumer that commits later (a promise) has settled', async () => {
-    let settle: (outcome: ConsumeOutcome) => void = () => undefined;
-    let called: () => void = () => undefined;
-    const consumeCalled = new Promise<void>((resolve) => (called = resolve));
-    const h = await startIntake(() => {
-      called();
-      return new Promise<ConsumeOutcome>((resolve) => (settle = resolve));
-    });
+  it('answers only once the consumer has committed the request', async () => {
     let answered = false;
-    const reply = send(h.intake, { headers: PROTOBUF, body: protobufBody(2) }).then((r) => {
+    const answeredWhileCommitting: boolean[] = [];
+    const h = await startIntake(() => {
+      answeredWhileCommitting.push(answered);
+      return accepted(1, 'one rejected');
+    });
+    const reply = await send(h.intake, { headers: PROTOBUF, body: protobufBody(2) }).then((r) => {
       answered = true;
       return r;
     });
-    await consumeCalled;
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(answered).toBe(false);
-    settle(accepted(1, 'one rejected'));
-    expect(codec.decodeResponse((await reply).body)).toEqual({ partialSuccess: { rejectedDataPoints: '1', errorMessage: 'one rejected' } });
+    expect(answeredWhileCommitting).toEqual([false]);
+    expect(codec.decodeResponse(reply.body)).toEqual({ partialSuccess: { rejectedDataPoints: '1', errorMessage: 'one rejected' } });
     expect(h.points).toEqual([[1, 1]]);
   });
 
@@ -338,11 +340,13 @@ describe('OTLP/HTTP intake: refused requests', () => {
     expect(h.logs.some((line) => line.includes('otlp intake: request failed'))).toBe(true);
   });
 
-  it('answers 503 when a consumer promise rejects', async () => {
-    const h = await startIntake(() => Promise.reject(new Error('CANARY-rejection')));
-    const reply = await send(h.intake, { headers: JSON_TYPE, body: jsonBody() });
-    expect(reply.status).toBe(503);
-    expect(h.refusals).toEqual(['unavailable']);
+  it('answers 503 to every request of a group whose commit threw', async () => {
+    const h = await startIntake(() => {
+      throw new Error('CANARY-rejection');
+    });
+    const replies = await Promise.all([send(h.intake, { headers: JSON_TYPE, body: jsonBody() }), send(h.intake, { headers: PROTOBUF, body: protobufBody() })]);
+    expect(replies.map((r) => r.status)).toEqual([503, 503]);
+    expect(h.refusals).toEqual(['unavailable', 'unavailable']);
     expect(h.logs.join('')).not.toContain('CANARY');
   });
 
@@ -388,7 +392,7 @@ describe('OTLP/HTTP intake: lifecycle', () => {
       endpoint: '127.0.0.1:0',
       maxRequestBodyBytes: LIMIT,
       consumer,
-      observer: { requestRefused: () => undefined, pointsReceived: () => undefined },
+      observer: { requestRefused: () => undefined },
       logger: pino({ level: 'silent' }),
     });
     await intake.shutdown();
@@ -404,7 +408,7 @@ describe('OTLP/HTTP intake: lifecycle', () => {
       endpoint: taken,
       maxRequestBodyBytes: LIMIT,
       consumer,
-      observer: { requestRefused: () => undefined, pointsReceived: () => undefined },
+      observer: { requestRefused: () => undefined },
       logger: pino({ level: 'silent' }),
     });
     await expect(second.start()).rejects.toMatchObject({ code: 'LISTEN_FAILED', message: expect.stringContaining(taken) });

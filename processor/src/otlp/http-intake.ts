@@ -1,6 +1,7 @@
 // The OTLP/HTTP intake: POST /v1/metrics in protobuf or JSON, optionally gzipped. It answers 200
-// only after the consumer returned `accepted` (the consumer commits before it returns), 503 with
-// Retry-After when the consumer is unavailable, and the spec's 4xx for everything it refuses.
+// only after the consumer returned `accepted` (the consumer commits before it returns; concurrent
+// requests are committed together, see group-commit.ts), 503 with Retry-After when the consumer
+// is unavailable, and the spec's 4xx for everything it refuses.
 // Every refusal is counted by reason; at most one debug line per refused request, never content.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -9,11 +10,12 @@ import { parseHostPort } from '@lunadefend/config';
 import type { Component, IntakeObserver, Logger, MetricsConsumer } from '../component.js';
 import { CollectorError } from '../errors.js';
 import { readBody } from './body-reader.js';
+import { createGroupCommit } from './group-commit.js';
 import { decodeJsonMetricsRequest } from './decode-json.js';
 import { decodeProtobufMetricsRequest } from './decode-protobuf.js';
 import { OtlpDecodeError } from './decode-error.js';
 import { checkJsonShape } from './json-shape.js';
-import { countDataPoints, type MetricsRequest } from './model.js';
+import { countDataPoints, type MetricsRequest } from '../model/metrics-request.js';
 import {
   BAD_GZIP,
   MALFORMED,
@@ -51,7 +53,8 @@ export interface OtlpHttpIntake extends Component {
 }
 
 export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIntake {
-  const { consumer, observer, logger, maxRequestBodyBytes } = options;
+  const { observer, logger, maxRequestBodyBytes } = options;
+  const group = createGroupCommit(options.consumer);
   const listen = parseHostPort(options.endpoint);
   if (listen === undefined) throw new CollectorError('CONFIG_INVALID', `otlp intake: endpoint must be host:port, got "${options.endpoint}"`);
   if (!Number.isSafeInteger(maxRequestBodyBytes) || maxRequestBodyBytes <= 0) {
@@ -122,15 +125,13 @@ export function createOtlpHttpIntake(options: OtlpHttpIntakeOptions): OtlpHttpIn
     // Like the Go collector: a request without points is a success with nothing to commit.
     if (points === 0) return send(res, 200, OTLP_CONTENT_TYPES[encoding], encodeExportMetricsResponse(encoding));
 
-    // consume() may answer with a promise: the collector's consumer commits concurrent requests
-    // together (group commit) and settles each one after its group committed.
-    const outcome = await consumer.consume(request);
+    // Concurrent requests are committed together (group commit); each settles after its group.
+    const outcome = await group.submit(request);
     if (outcome.kind === 'unavailable') {
       const retryAfter = String(Math.max(1, Math.ceil(outcome.retryAfterSeconds)));
       return refuse(res, encoding, { ...UNAVAILABLE, message: `unavailable: ${outcome.reason}` }, { 'Retry-After': retryAfter });
     }
     const rejected = Math.min(points, Math.max(0, outcome.rejectedDataPoints));
-    observer.pointsReceived(points - rejected, rejected);
     const partial = { rejectedDataPoints: rejected, errorMessage: outcome.errorMessage };
     send(res, 200, OTLP_CONTENT_TYPES[encoding], encodeExportMetricsResponse(encoding, partial));
   }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type Collector } from '../collector.js';
-import { previewReports } from '../state/state-reader.js';
+import { previewReports } from '../window/report-preview.js';
 import { captureLogger, makeFixture, manualClock, type Fixture } from '../testing/collector-fixture.js';
 import { decodeJsonMetricsRequest } from './decode-json.js';
 import { decodeProtobufMetricsRequest } from './decode-protobuf.js';
@@ -58,7 +58,7 @@ describe('legacy OTLP', () => {
     const { c, f } = start();
     const request = decodeProtobufMetricsRequest(legacyProtobuf(7));
     expect(request.resourceMetrics[0]?.scopeMetrics[0]?.scope.name).toBe('legacy-lib');
-    expect(c.consumer.consume(request)).toMatchObject({ kind: 'accepted', rejectedDataPoints: 0 });
+    expect(c.consume(request)).toMatchObject({ kind: 'accepted', rejectedDataPoints: 0 });
     expect(total(f)).toBe(7);
   });
 
@@ -77,7 +77,7 @@ describe('legacy OTLP', () => {
         }],
       }],
     };
-    expect(c.consumer.consume(decodeJsonMetricsRequest(JSON.stringify(body)))).toMatchObject({ kind: 'accepted', rejectedDataPoints: 0 });
+    expect(c.consume(decodeJsonMetricsRequest(JSON.stringify(body)))).toMatchObject({ kind: 'accepted', rejectedDataPoints: 0 });
     expect(total(f)).toBe(4);
     expect(await c.metrics.registry.getSingleMetricAsString('lunadefend_collector_points_dropped_total')).toMatch(/reason="legacy_otlp"} 2$/m);
   });

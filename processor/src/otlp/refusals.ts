@@ -1,7 +1,7 @@
 // How the intake answers each kind of request it refuses: HTTP status, the reason it is counted
 // under, and the google.rpc.Status code and developer-facing message of the body.
 
-import type { IntakeRefusal } from '../component.js';
+import type { IntakeRefusal } from '../model/reasons.js';
 import { GRPC_CODE } from './responses.js';
 
 export const OTLP_METRICS_PATH = '/v1/metrics';

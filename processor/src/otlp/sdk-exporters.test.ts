@@ -8,9 +8,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IntakeRefusal, MetricsConsumer } from '../component.js';
+import type { MetricsConsumer } from '../component.js';
+import type { IntakeRefusal } from '../model/reasons.js';
 import { createOtlpHttpIntake, type OtlpHttpIntake } from './http-intake.js';
-import type { AnyValue, KeyValue, Metric, MetricsRequest } from './model.js';
+import type { AnyValue, KeyValue, Metric, MetricsRequest } from '../model/metrics-request.js';
 
 const STACK_ID = '3d9c49ce-8367-43ec-8884-568c8d43faec';
 const cleanups: Array<() => Promise<void>> = [];
@@ -22,16 +23,17 @@ async function startIntake(): Promise<{ intake: OtlpHttpIntake; requests: Metric
   const requests: MetricsRequest[] = [];
   const refusals: IntakeRefusal[] = [];
   const consumer: MetricsConsumer = {
-    consume(request) {
-      requests.push(request);
-      return { kind: 'accepted', rejectedDataPoints: 0, errorMessage: '' };
-    },
+    consumeBatch: (batch) =>
+      batch.map((request) => {
+        requests.push(request);
+        return { kind: 'accepted', rejectedDataPoints: 0, errorMessage: '' };
+      }),
   };
   const intake = createOtlpHttpIntake({
     endpoint: '127.0.0.1:0',
     maxRequestBodyBytes: 8 * 1024 * 1024,
     consumer,
-    observer: { requestRefused: (reason) => refusals.push(reason), pointsReceived: () => undefined },
+    observer: { requestRefused: (reason) => refusals.push(reason) },
     logger: pino({ level: 'silent' }),
   });
   await intake.start();

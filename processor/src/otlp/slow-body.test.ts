@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IntakeRefusal } from '../component.js';
+import type { IntakeRefusal } from '../model/reasons.js';
 import { createOtlpHttpIntake, type OtlpHttpIntake } from './http-intake.js';
 
 let intake: OtlpHttpIntake | undefined;
@@ -17,8 +17,8 @@ describe('slow uploads', () => {
       endpoint: '127.0.0.1:0',
       maxRequestBodyBytes: 1024 * 1024,
       requestTimeoutMs: 1500,
-      consumer: { consume: () => ({ kind: 'accepted', rejectedDataPoints: 0, errorMessage: '' }) },
-      observer: { requestRefused: (reason) => refusals.push(reason), pointsReceived: () => undefined },
+      consumer: { consumeBatch: (batch) => batch.map(() => ({ kind: 'accepted', rejectedDataPoints: 0, errorMessage: '' })) },
+      observer: { requestRefused: (reason) => refusals.push(reason) },
       logger: pino({ level: 'silent' }),
     });
     await intake.start();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FLAG_NO_RECORDED_VALUE } from '../otlp/model.js';
+import { FLAG_NO_RECORDED_VALUE } from '../model/metrics-request.js';
 import { point, request, resource, single, str } from '../testing/model-builders.js';
 import { filterRequest } from './allowlist-filter.js';
 import { createStreamKeyer } from './stream-key.js';

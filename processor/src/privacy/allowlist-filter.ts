@@ -4,64 +4,25 @@
 // Invalid points are rejected (they go back to the client as partial_success); valid points we do
 // not want (other metrics, other kinds, NO_RECORDED_VALUE) are dropped. Both are counted by reason.
 
-import { reportKeyOf, type ReportKey } from '@lunadefend/config';
-import { FLAG_NO_RECORDED_VALUE, type MetricsRequest, type NumberDataPoint } from '../otlp/model.js';
+import { reportKeyOf } from '@lunadefend/config';
+import { FLAG_NO_RECORDED_VALUE, type MetricsRequest, type NumberDataPoint } from '../model/metrics-request.js';
+import { TEMPORALITY_CUMULATIVE, TEMPORALITY_DELTA, type FilteredPoint, type StreamKey } from '../model/points.js';
+import { createTally, type DropReason, type ReasonTally, type RejectReason } from '../model/reasons.js';
 import { readIdentity } from './identity.js';
-import type { MetricKeyContext, StreamKey, StreamKeyer } from './stream-key.js';
-
-export const TEMPORALITY_DELTA = 1;
-export const TEMPORALITY_CUMULATIVE = 2;
-
-/** Why a point was refused back to the client (partial_success); docs/errors.md lists each. */
-export const REJECT_REASONS = [
-  'no_value',
-  'not_finite',
-  'non_integer',
-  'negative_value',
-  'missing_time',
-  'unspecified_temporality',
-  'missing_version',
-  'invalid_version',
-  'invalid_stack_id',
-  'stream_limit',
-  'producer_stream_limit',
-] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
-
-/** Why a valid point was left out without telling the client; docs/errors.md lists each. */
-export const DROP_REASONS = ['not_in_catalog', 'not_monotonic_sum', 'no_recorded_value', 'out_of_order', 'conflict', 'legacy_otlp', 'telemetry_off'] as const;
-export type DropReason = (typeof DROP_REASONS)[number];
-
-export interface FilteredPoint {
-  readonly reportKey: ReportKey;
-  readonly temporality: typeof TEMPORALITY_DELTA | typeof TEMPORALITY_CUMULATIVE;
-  /** Present for cumulative points only: they are the ones whose history matters. */
-  readonly streamKey: StreamKey | undefined;
-  /** Present with streamKey: a keyed hash of the resource attributes (the producer's share of stream state). */
-  readonly producerKey: StreamKey | undefined;
-  readonly startNs: bigint;
-  readonly timeNs: bigint;
-  readonly value: number;
-  readonly version: string;
-  readonly stackId: string;
-}
+import type { MetricKeyContext, StreamKeyer } from './stream-key.js';
 
 export interface FilterResult {
   readonly points: FilteredPoint[];
-  readonly rejected: Map<RejectReason, number>;
-  readonly dropped: Map<DropReason, number>;
+  /** The request's tally, holding what this filter (and any stage before it) recorded. */
+  readonly rejected: ReadonlyMap<RejectReason, number>;
+  readonly dropped: ReadonlyMap<DropReason, number>;
 }
 
 const MAX_TIME_NS = 2n ** 63n - 1n; // the state file stores times as signed 64-bit integers
 
-export function bump<K>(counts: Map<K, number>, key: K, n = 1): void {
-  if (n > 0) counts.set(key, (counts.get(key) ?? 0) + n);
-}
-
-export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defaultStackId: string): FilterResult {
+/** Records every rejected and dropped point in `tally` (the request's, shared with later stages). */
+export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defaultStackId: string, tally: ReasonTally = createTally()): FilterResult {
   const points: FilteredPoint[] = [];
-  const rejected = new Map<RejectReason, number>();
-  const dropped = new Map<DropReason, number>();
   for (const rm of request.resourceMetrics) {
     const identity = readIdentity(rm.resourceAttributes, defaultStackId);
     let resourceText: string | undefined;
@@ -73,30 +34,30 @@ export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defau
         const data = metric.data;
         const count = data.kind === 'sum' ? data.dataPoints.length : data.dataPointCount;
         if (data.kind === 'legacy') {
-          bump(dropped, 'legacy_otlp', count);
+          tally.drop('legacy_otlp', count);
           continue;
         }
         const reportKey = reportKeyOf(metric.name);
         if (reportKey === undefined) {
-          bump(dropped, 'not_in_catalog', count);
+          tally.drop('not_in_catalog', count);
           continue;
         }
         if (data.kind !== 'sum' || !data.isMonotonic) {
-          bump(dropped, 'not_monotonic_sum', count);
+          tally.drop('not_monotonic_sum', count);
           continue;
         }
         for (const point of data.dataPoints) {
           if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) {
-            bump(dropped, 'no_recorded_value');
+            tally.drop('no_recorded_value');
             continue;
           }
           const invalid = checkPoint(point, data.aggregationTemporality);
           if (invalid !== undefined) {
-            bump(rejected, invalid);
+            tally.reject(invalid);
             continue;
           }
           if (!identity.ok) {
-            bump(rejected, identity.reason);
+            tally.reject(identity.reason);
             continue;
           }
           const cumulative = data.aggregationTemporality === TEMPORALITY_CUMULATIVE;
@@ -123,7 +84,7 @@ export function filterRequest(request: MetricsRequest, keyer: StreamKeyer, defau
       }
     }
   }
-  return { points, rejected, dropped };
+  return { points, rejected: tally.rejected, dropped: tally.dropped };
 }
 
 function checkPoint(point: NumberDataPoint, temporality: number): RejectReason | undefined {

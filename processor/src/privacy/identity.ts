@@ -3,7 +3,7 @@
 // only to key streams (stream-key.ts) and never leaves the request.
 
 import { SEMVER_PATTERN, UUID_V4_PATTERN, VERSION_MAX_LENGTH } from '@lunadefend/config';
-import type { KeyValue } from '../otlp/model.js';
+import type { KeyValue } from '../model/metrics-request.js';
 
 export const VERSION_ATTRIBUTE = 'service.version';
 export const STACK_ID_ATTRIBUTE = 'lunadefend.stack_id';

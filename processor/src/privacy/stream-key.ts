@@ -12,12 +12,9 @@
 // (stream-key.test.ts pins it).
 
 import * as crypto from 'node:crypto';
-import type { AnyValue, InstrumentationScope, KeyValue } from '../otlp/model.js';
+import type { AnyValue, InstrumentationScope, KeyValue } from '../model/metrics-request.js';
+import { STREAM_KEY_BYTES, type StreamKey } from '../model/points.js';
 
-export const STREAM_KEY_BYTES = 16;
-
-/** A stream key: STREAM_KEY_BYTES bytes as a latin1 string (one char per byte), cheap to map. */
-export type StreamKey = string;
 
 export interface MetricKeyContext {
   /** The key of one point's stream within this (resource, scope, metric). */

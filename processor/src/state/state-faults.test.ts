@@ -34,7 +34,7 @@ async function setup() {
   // Two sealed reports wait in the outbox (the receiver is not asked yet).
   for (let day = 0; day < 2; day++) {
     const t = clock.now();
-    expect(collector.consumer.consume(single({ value: 5, startMs: t, timeMs: t + 1, temporality: 1 }))).toMatchObject({ kind: 'accepted' });
+    expect(collector.consume(single({ value: 5, startMs: t, timeMs: t + 1, temporality: 1 }))).toMatchObject({ kind: 'accepted' });
     clock.set(Math.floor(t / DAY) * DAY + DAY + 3_600_000);
     expect(collector.sealDue()).toBe(1);
   }
@@ -82,7 +82,7 @@ async function expectDetected(c: Collector, f: Fixture, r: CaptureReceiver, log:
   expect(((await res.json()) as { reason?: string }).reason).toMatch(/^STATE_CORRUPT: /);
   // Nothing is acknowledged that cannot be committed: OTLP gets 503.
   const t = Date.now();
-  expect(c.consumer.consume(single({ value: 1, startMs: t, timeMs: t + 1, temporality: 1 }))).toMatchObject({ kind: 'unavailable', reason: 'STATE_CORRUPT' });
+  expect(c.consume(single({ value: 1, startMs: t, timeMs: t + 1, temporality: 1 }))).toMatchObject({ kind: 'unavailable', reason: 'STATE_CORRUPT' });
   const lines: string[] = [];
   statusCommand(f.config, {}, false, (l) => lines.push(l));
   expect(lines.join('\n')).toMatch(/STATE_CORRUPT: the state file/);

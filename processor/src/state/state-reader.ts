@@ -1,13 +1,12 @@
-// Read-only views of a state file for the CLI (preview, status). They open the file read-only, so
-// they work while a collector runs (WAL readers never block the writer) and never create state.
+// Read-only views of a state file for the CLI (status, ledger; window/report-preview.ts builds on
+// it). They open the file read-only, so they work while a collector runs (WAL readers never block
+// the writer) and never create state.
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CollectorConfig } from '@lunadefend/config';
-import { reportBody } from '../window/report-body.js';
 import { META } from './state-identity.js';
 import { openStateStore, STATE_FILE_NAME, type StateStore } from './state-store.js';
-import type { DeadLetter, LedgerEntry, OutboxEntry } from './tables.js';
+import type { DeadLetter, LedgerEntry, OutboxEntry } from '../model/rows.js';
 
 export interface LastSend {
   readonly atMs: number;
@@ -37,7 +36,8 @@ export interface CollectorStateSnapshot {
   readonly clockSkew: { readonly skewMs: number; readonly atMs: number } | undefined;
 }
 
-function withReadonlyStore<T>(directory: string, fn: (store: StateStore) => T): T | undefined {
+/** Runs fn over the state file opened read-only; undefined when there is no state file. */
+export function withReadonlyStore<T>(directory: string, fn: (store: StateStore) => T): T | undefined {
   if (!existsSync(join(directory, STATE_FILE_NAME))) return undefined;
   const store = openStateStore({ directory, readonly: true });
   try {
@@ -67,23 +67,6 @@ export function readCollectorState(directory: string): CollectorStateSnapshot {
     };
   });
   return snapshot ?? { exists: false, lastStart: undefined, fallbackStackId: undefined, openReports: 0, outbox: [], deadLetters: [], ledgerEntries: 0, reportsExpired: 0, lastSend: undefined, clockSkew: undefined };
-}
-
-export interface ReportPreview {
-  /** Reports of windows still open (or ended but not sealed yet), as they would be sent now. */
-  readonly open: readonly string[];
-  /** Sealed reports waiting in the outbox, exactly as they will be sent. */
-  readonly outbox: readonly string[];
-}
-
-/** The exact bytes that would leave: the open windows' reports and the outbox. */
-export function previewReports(config: CollectorConfig): ReportPreview {
-  const windowMs = config.processors.lunadefend_aggregate.window;
-  const preview = withReadonlyStore(config.extensions.file_storage.directory, (store) => ({
-    open: store.windows.groups().map((group) => reportBody(group, windowMs).body),
-    outbox: store.outbox.list().map((entry) => entry.body),
-  }));
-  return preview ?? { open: [], outbox: [] };
 }
 
 /** Every ledger entry, oldest first (empty without a state file). */

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type Collector } from '../collector.js';
 import { captureLogger, makeFixture, type Fixture } from '../testing/collector-fixture.js';
 import { getText, otlpJson, postOtlp } from '../testing/otlp-http.js';
-import { previewReports } from './state-reader.js';
+import { previewReports } from '../window/report-preview.js';
 import { STATE_FILE_NAME } from './state-store.js';
 
 let fixture: Fixture | undefined;

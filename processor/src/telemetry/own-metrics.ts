@@ -3,8 +3,8 @@
 // attribute value, a metric name from a request, a version or a stack id.
 
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { IntakeObserver, IntakeRefusal } from '../component.js';
-import type { DropReason, RejectReason } from '../privacy/allowlist-filter.js';
+import type { IntakeObserver } from '../component.js';
+import type { IntakeRefusal, ReasonTally } from '../model/reasons.js';
 
 export interface GaugeSource {
   outboxDepth(): number | undefined;
@@ -19,9 +19,8 @@ export interface GaugeSource {
 export interface OwnMetrics {
   readonly registry: Registry;
   readonly observer: IntakeObserver;
-  pointsAccepted(n: number): void;
-  pointsRejected(reason: RejectReason, n: number): void;
-  pointsDropped(reason: DropReason, n: number): void;
+  /** The points of one committed request: accepted into totals, and rejected or dropped by reason. */
+  pointsCounted(accepted: number, tally: ReasonTally): void;
   /** Points of requests answered 503 (nothing of them was kept). */
   pointsRefused(n: number): void;
   reportsSealed(n: number): void;
@@ -102,13 +101,12 @@ export function createOwnMetrics(): OwnMetrics {
     registry,
     observer: {
       requestRefused: (reason: IntakeRefusal) => requestsRefused.inc({ reason }),
-      pointsReceived: () => {
-        // Accepted and rejected points are counted by reason where they are decided.
-      },
     },
-    pointsAccepted: (n) => accepted.inc(n),
-    pointsRejected: (reason, n) => rejected.inc({ reason }, n),
-    pointsDropped: (reason, n) => dropped.inc({ reason }, n),
+    pointsCounted: (n, tally) => {
+      if (n > 0) accepted.inc(n);
+      for (const [reason, points] of tally.rejected) rejected.inc({ reason }, points);
+      for (const [reason, points] of tally.dropped) dropped.inc({ reason }, points);
+    },
     pointsRefused: (n) => refusedPoints.inc(n),
     reportsSealed: (n) => sealed.inc(n),
     exportAttempt: () => attempts.inc(),

@@ -1,7 +1,7 @@
 // Builders of decoded OTLP requests (the model the intake produces), for feeding the pipeline
 // directly in tests.
 
-import type { AnyValue, KeyValue, MetricsRequest, NumberDataPoint, ResourceMetrics } from '../otlp/model.js';
+import type { AnyValue, KeyValue, MetricsRequest, NumberDataPoint, ResourceMetrics } from '../model/metrics-request.js';
 
 export const str = (key: string, value: string): KeyValue => ({ key, value: { kind: 'string', value } });
 export const any = (key: string, value: AnyValue): KeyValue => ({ key, value });

@@ -2,7 +2,7 @@
 // so preview, outbox, network and ledger all carry one and the same string.
 
 import { REPORT_KEYS, REPORT_SCHEMA_VERSION, formatUtcTimestamp, validateReport, type DailyReport } from '@lunadefend/config';
-import type { ReportGroup } from '../state/tables.js';
+import type { ReportGroup } from '../model/rows.js';
 
 export function buildReport(group: ReportGroup, windowMs: number): DailyReport {
   const metrics = Object.fromEntries(REPORT_KEYS.map((key) => [key, group.totals[key] ?? 0])) as DailyReport['metrics'];

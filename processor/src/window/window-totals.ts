@@ -6,7 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { StateStore } from '../state/state-store.js';
-import type { DeltaPoint } from '../delta/to-delta.js';
+import type { DeltaPoint } from '../model/points.js';
 import { windowOf } from './utc-window.js';
 
 interface Group {

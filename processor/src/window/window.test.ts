@@ -2,7 +2,8 @@ import { validateReport } from '@lunadefend/config';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type Collector } from '../collector.js';
 import { CollectorError } from '../errors.js';
-import { previewReports, readCollectorState } from '../state/state-reader.js';
+import { previewReports } from './report-preview.js';
+import { readCollectorState } from '../state/state-reader.js';
 import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture, type FixtureOptions } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
 import { effectiveJitterMs, windowOf } from './utc-window.js';
@@ -41,13 +42,13 @@ describe('UTC windows', () => {
     const { clock, c, f } = start();
     // Streams that start at or after the state epoch (the collector's first start) count in full.
     const t = NOON;
-    c.consumer.consume(single({ value: 3, startMs: t, timeMs: NOON + 1, stackId: STACK_A, version: '1.4.2' }));
-    c.consumer.consume(single({ value: 2, startMs: t, timeMs: NOON + 1, stackId: STACK_A, version: '1.5.0' }));
-    c.consumer.consume(single({ value: 1, startMs: t, timeMs: NOON + 1, stackId: STACK_B, version: '1.4.2', name: 'lunadefend.detokenize.failure' }));
+    c.consume(single({ value: 3, startMs: t, timeMs: NOON + 1, stackId: STACK_A, version: '1.4.2' }));
+    c.consume(single({ value: 2, startMs: t, timeMs: NOON + 1, stackId: STACK_A, version: '1.5.0' }));
+    c.consume(single({ value: 1, startMs: t, timeMs: NOON + 1, stackId: STACK_B, version: '1.4.2', name: 'lunadefend.detokenize.failure' }));
     clock.set(Date.UTC(2026, 10, 25) - 1);
     expect(c.sealDue()).toBe(0);
     clock.set(Date.UTC(2026, 10, 25));
-    c.consumer.consume(single({ value: 4, startMs: t, timeMs: NOON + 2, stackId: STACK_A, version: '1.4.2' })); // next day's window
+    c.consume(single({ value: 4, startMs: t, timeMs: NOON + 2, stackId: STACK_A, version: '1.4.2' })); // next day's window
     expect(c.sealDue()).toBe(3);
     const reports = outbox(f);
     expect(reports.map((r) => [r.stack_id, r.version, r.metrics.tokenizeSuccess, r.metrics.detokenizeFailure]).sort()).toEqual([
@@ -66,7 +67,7 @@ describe('UTC windows', () => {
   it('attributes a point to the window in which it was received, whatever its timestamps', () => {
     const { clock, c, f } = start({ window: '10s' });
     clock.set(Date.UTC(2026, 10, 24, 0, 0, 3));
-    c.consumer.consume(single({ value: 2, startMs: Date.UTC(2026, 10, 20), timeMs: Date.UTC(2026, 10, 20, 1), temporality: 1 }));
+    c.consume(single({ value: 2, startMs: Date.UTC(2026, 10, 20), timeMs: Date.UTC(2026, 10, 20, 1), temporality: 1 }));
     clock.set(Date.UTC(2026, 10, 24, 0, 0, 10));
     c.sealDue();
     const [report] = outbox(f);
@@ -76,7 +77,7 @@ describe('UTC windows', () => {
 
   it('schedules each report at window end plus random(0, send_jitter) and sends nothing earlier', async () => {
     const { clock, c, f } = start({ sendJitter: '1h' });
-    c.consumer.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON }));
+    c.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON }));
     const end = Date.UTC(2026, 10, 25);
     clock.set(end);
     c.sealDue();
@@ -94,7 +95,7 @@ describe('UTC windows', () => {
     expect(effectiveJitterMs(3_600_000, 2000)).toBe(1000);
     const { clock, c, f } = start({ window: '2s', sendJitter: '1h' });
     for (let i = 0; i < 5; i++) {
-      c.consumer.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON + i, version: `1.0.${i}` }));
+      c.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON + i, version: `1.0.${i}` }));
     }
     const end = windowOf(NOON, 2000).endMs;
     clock.set(end);
@@ -107,10 +108,10 @@ describe('UTC windows', () => {
 
   it('replaces a missing stack id with one UUID v4 kept in the state file across restarts', async () => {
     const first = start();
-    first.c.consumer.consume(single({ value: 1, startMs: NOON, timeMs: NOON + 1 }));
+    first.c.consume(single({ value: 1, startMs: NOON, timeMs: NOON + 1 }));
     await first.c.shutdown();
     const second = start({}, {}, NOON + 1000);
-    second.c.consumer.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON + 1000, name: 'lunadefend.tokenize.failure', temporality: 1 }));
+    second.c.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON + 1000, name: 'lunadefend.tokenize.failure', temporality: 1 }));
     second.clock.set(Date.UTC(2026, 10, 25));
     second.c.sealDue();
     const reports = outbox(second.f);
@@ -122,8 +123,8 @@ describe('UTC windows', () => {
 
   it('uses LUNADEFEND_STACK_ID (lowercased) when the resource names none, and refuses a non-UUID one at start-up', () => {
     const { clock, c, f } = start({}, { LUNADEFEND_STACK_ID: STACK_B.toUpperCase() });
-    c.consumer.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON }));
-    c.consumer.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON, stackId: STACK_A }));
+    c.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON }));
+    c.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON, stackId: STACK_A }));
     clock.set(Date.UTC(2026, 10, 25));
     c.sealDue();
     expect(outbox(f).map((r) => r.stack_id).sort()).toEqual([STACK_A, STACK_B].sort());

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createToDelta } from '../delta/to-delta.js';
-import { previewReports } from '../state/state-reader.js';
+import { previewReports } from '../window/report-preview.js';
 import { createStateHandle, type StateHandle } from '../state/state-handle.js';
 import { createOwnMetrics } from '../telemetry/own-metrics.js';
 import { captureLogger, makeFixture, type Fixture } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
 import { createWindowTotals } from '../window/window-totals.js';
-import { createAggregatingConsumer } from './aggregating-consumer.js';
-import { createGroupCommitConsumer } from './group-commit.js';
+import { createAggregatingConsumer } from '../aggregate/aggregating-consumer.js';
+import { createGroupCommit } from './group-commit.js';
 
 const T0 = Date.UTC(2026, 10, 24, 9);
 let fixture: Fixture | undefined;
@@ -31,20 +31,20 @@ describe('group commit', () => {
     });
     const batches: number[] = [];
     const consumeBatch = aggregating.consumeBatch;
-    const group = createGroupCommitConsumer({ ...aggregating, consumeBatch: (requests) => {
+    const group = createGroupCommit({ consumeBatch: (requests) => {
       batches.push(requests.length);
       return consumeBatch(requests);
     } });
     const outcomes = await Promise.all([
-      group.consume(single({ value: 2, startMs: T0, timeMs: T0 + 1, temporality: 1 })),
-      group.consume(single({ value: 3, startMs: T0, timeMs: T0 + 1, temporality: 1, version: 'bad' })),
-      group.consume(single({ value: 4, startMs: T0, timeMs: T0 + 1, temporality: 1 })),
+      group.submit(single({ value: 2, startMs: T0, timeMs: T0 + 1, temporality: 1 })),
+      group.submit(single({ value: 3, startMs: T0, timeMs: T0 + 1, temporality: 1, version: 'bad' })),
+      group.submit(single({ value: 4, startMs: T0, timeMs: T0 + 1, temporality: 1 })),
     ]);
     expect(batches).toEqual([3]);
     expect(outcomes.map((o) => (o.kind === 'accepted' ? o.rejectedDataPoints : -1))).toEqual([0, 1, 0]);
     expect(JSON.parse(previewReports(fixture.config).open[0] ?? '{}')).toMatchObject({ metrics: { tokenizeSuccess: 6 } });
     // A later request is a new group.
-    await group.consume(single({ value: 1, startMs: T0, timeMs: T0 + 1, temporality: 1 }));
+    await group.submit(single({ value: 1, startMs: T0, timeMs: T0 + 1, temporality: 1 }));
     expect(batches).toEqual([3, 1]);
   });
 });

@@ -4,8 +4,7 @@
 // one per request. No request waits for more than the current turn: there is no timer.
 
 import type { ConsumeOutcome, MetricsConsumer } from '../component.js';
-import type { MetricsRequest } from '../otlp/model.js';
-import type { BatchMetricsConsumer } from './aggregating-consumer.js';
+import type { MetricsRequest } from '../model/metrics-request.js';
 
 interface Waiting {
   readonly request: MetricsRequest;
@@ -13,7 +12,12 @@ interface Waiting {
   readonly reject: (error: unknown) => void;
 }
 
-export function createGroupCommitConsumer(inner: BatchMetricsConsumer, options: { readonly maxBatchRequests?: number } = {}): MetricsConsumer {
+export interface GroupCommit {
+  /** Settles after the group holding `request` was committed (rejects if the consumer threw). */
+  submit(request: MetricsRequest): Promise<ConsumeOutcome>;
+}
+
+export function createGroupCommit(inner: MetricsConsumer, options: { readonly maxBatchRequests?: number } = {}): GroupCommit {
   const maxBatch = options.maxBatchRequests ?? 64;
   let queue: Waiting[] = [];
   let scheduled = false;
@@ -35,7 +39,7 @@ export function createGroupCommitConsumer(inner: BatchMetricsConsumer, options: 
   };
 
   return {
-    consume(request) {
+    submit(request) {
       return new Promise<ConsumeOutcome>((resolve, reject) => {
         queue.push({ request, resolve, reject });
         if (!scheduled) {
