@@ -21,6 +21,7 @@ COPY instrumentation/package.json instrumentation/
 COPY instrumentation/examples/tokenizer/package.json instrumentation/examples/tokenizer/
 COPY processor/package.json processor/
 COPY receiver/package.json receiver/
+COPY testkit/package.json testkit/
 COPY test/package.json test/
 COPY demo/package.json demo/
 
@@ -32,7 +33,7 @@ COPY config config
 COPY instrumentation instrumentation
 COPY processor processor
 COPY receiver receiver
-COPY test test
+COPY testkit testkit
 COPY demo demo
 RUN npm run build
 

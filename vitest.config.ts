@@ -14,6 +14,7 @@ export default defineConfig({
       '@lunadefend/example-tokenizer': src('./instrumentation/examples/tokenizer/src/index.ts'),
       '@lunadefend/collector': src('./processor/src/index.ts'),
       '@lunadefend/receiver': src('./receiver/src/index.ts'),
+      '@lunadefend/testkit': src('./testkit/src/index.ts'),
     },
   },
   test: {
@@ -23,6 +24,7 @@ export default defineConfig({
       'instrumentation/examples/tokenizer/src/**/*.test.ts',
       'processor/src/**/*.test.ts',
       'receiver/src/**/*.test.ts',
+      'testkit/src/**/*.test.ts',
       'test/src/**/*.test.ts',
     ],
     pool: 'forks',

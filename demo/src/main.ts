@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { decideTelemetryMode, loadCollectorConfigFile, parseHostPort, type ReportMetrics } from '@lunadefend/config';
-import { ENTRY_POINTS, REPO_ROOT, listeningPort, receiverReportCounts, receiverTotals, spawnService, utcDay, type ServiceProcess } from '@lunadefend/e2e';
+import { REPORT_KEYS, decideTelemetryMode, loadCollectorConfigFile, parseHostPort, type ReportMetrics } from '@lunadefend/config';
+import { ENTRY_POINTS, REPO_ROOT, listeningPort, receiverReportCounts, receiverTotals, spawnService, utcDay, type ServiceProcess } from '@lunadefend/testkit';
 import { unavailablePorts, type PortNeed } from './ports.js';
 import { formatMetrics, printChildLine, say, subtractMetrics } from './output.js';
 import { createTrafficGenerator, type TrafficGenerator } from './traffic.js';
@@ -97,7 +97,7 @@ let heldAtStart: ReportMetrics | undefined;
 async function printSummary(): Promise<void> {
   const sent = traffic === undefined ? '' : `sent ${formatMetrics(traffic.client.counts)}`;
   try {
-    const [session, held] = await Promise.all([receiverReportCounts(receiverUrl), receiverTotals(receiverUrl, adminToken)]);
+    const [session, held] = await Promise.all([receiverReportCounts(receiverUrl), receiverTotals(receiverUrl, adminToken, REPORT_KEYS)]);
     const arrived = heldAtStart === undefined ? held.totals : subtractMetrics(held.totals, heldAtStart);
     say(`${sent} | receiver got ${session.accepted} report(s): ${formatMetrics(arrived)}`);
   } catch (error) {
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     LUNADEFEND_WINDOW: WINDOW,
     LUNADEFEND_ADMIN_TOKEN: adminToken,
   });
-  heldAtStart = (await receiverTotals(receiverUrl, adminToken)).totals;
+  heldAtStart = (await receiverTotals(receiverUrl, adminToken, REPORT_KEYS)).totals;
   await start('collector', ENTRY_POINTS.collector, ['run', '--config', CONFIG_FILE], { ...collectorEnv, ...optOut });
   await start('tokenizer', ENTRY_POINTS.tokenizer, [], {
     PORT: String(TOKENIZER_PORT),

@@ -3,17 +3,18 @@
 // the report moves. Values are random and never printed.
 
 import { randomBytes, randomInt } from 'node:crypto';
-import { createTokenizerClient, type TokenizerClient } from '@lunadefend/e2e';
+import { zeroMetrics, type ReportMetrics } from '@lunadefend/config';
+import { createTokenizerClient, type TokenizerClient } from '@lunadefend/testkit';
 
 export interface TrafficGenerator {
-  readonly client: TokenizerClient;
+  readonly client: TokenizerClient<ReportMetrics>;
   start(): void;
   /** Stops sending and waits for the request in flight. */
   stop(): Promise<void>;
 }
 
 export function createTrafficGenerator(baseUrl: string, requestsPerSecond: number): TrafficGenerator {
-  const client = createTokenizerClient(baseUrl, 2_000);
+  const client = createTokenizerClient(baseUrl, zeroMetrics(), 2_000);
   const tokens: string[] = [];
   const knownToken = (): string | undefined => tokens[randomInt(Math.max(1, tokens.length))];
   const unknownToken = (): string => `tok_${randomBytes(12).toString('hex')}`;

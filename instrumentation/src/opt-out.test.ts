@@ -5,8 +5,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { METRICS_DIST_URL, cleanEnv, runScript } from './test-support/child-process.js';
-import { startOtlpCapture, type OtlpCapture } from './test-support/otlp-capture.js';
+import { cleanEnv, startOtlpCapture, type OtlpCapture } from '@lunadefend/testkit';
+import { METRICS_DIST_URL, runScript } from './test-support/child-process.js';
 
 const script = `
 import { startMetrics } from ${JSON.stringify(METRICS_DIST_URL)};

@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv } from './test-support/child-process.js';
+import { cleanEnv, resourceAttributesOf, startOtlpCapture, totalsOf, type OtlpCapture } from '@lunadefend/testkit';
 import { offlineLock } from './test-support/offline-lock.js';
-import { resourceAttributesOf, startOtlpCapture, totalsOf, type OtlpCapture } from './test-support/otlp-capture.js';
 
 const run = promisify(execFile);
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));

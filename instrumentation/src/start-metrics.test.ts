@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { METRIC_NAMES } from '@lunadefend/config';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startMetrics, type Metrics, type StartMetricsOptions } from './start-metrics.js';
-import { resourceAttributesOf, startOtlpCapture, totalsOf, type OtlpCapture } from './test-support/otlp-capture.js';
+import { resourceAttributesOf, startOtlpCapture, totalsOf, type OtlpCapture } from '@lunadefend/testkit';
 import { PACKAGE_VERSION } from './version.js';
 
 const STACK_ID = '3d9c49ce-8367-43ec-8884-568c8d43faec';

@@ -4,7 +4,8 @@
 
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { METRICS_DIST_URL, cleanEnv, runScript } from './test-support/child-process.js';
+import { cleanEnv } from '@lunadefend/testkit';
+import { METRICS_DIST_URL, runScript } from './test-support/child-process.js';
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();

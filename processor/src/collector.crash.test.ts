@@ -3,53 +3,38 @@
 // running, and around seals of a 2 s window — and restarted on the same state directory. After a
 // final flush and seal, the totals the receiver got must equal the increments exactly.
 
-import { createServer } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { validateReport } from '@lunadefend/config';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, sleep } from '@lunadefend/testkit';
+import { describe, expect, it } from 'vitest';
 import { readCollectorState } from './state/state-reader.js';
 import { startCaptureReceiver, type CaptureReceiver } from './testing/capture-receiver.js';
 import { makeFixture, seededRandom, type Fixture } from './testing/collector-fixture.js';
-import { assertBuilt, spawnCollector, type CollectorProcess } from './testing/collector-process.js';
+import { spawnCollector, useCollectorProcesses } from './testing/collector-process.js';
 import { createSdkClient } from './testing/sdk-client.js';
 
 const WINDOW_MS = 2000;
 const KILLS = 20;
 const STACK_ID = '0b9f5f0e-6c1e-4f57-9a8e-2f1d8a4b7c11';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let fixture: Fixture | undefined;
 let receiver: CaptureReceiver | undefined;
-let proc: CollectorProcess | undefined;
 
-beforeAll(() => assertBuilt());
-afterEach(async () => {
-  if (proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null) {
-    proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
+useCollectorProcesses(async () => {
   await receiver?.close();
   fixture?.cleanup();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
 
 async function crashRun(temporality: 'cumulative' | 'delta', seed: number) {
   const random = seededRandom(seed);
   receiver = await startCaptureReceiver();
   const port = await freePort();
   fixture = makeFixture({ endpoint: receiver.url(), window: '2s', sendJitter: '300ms', initialInterval: '100ms', maxInterval: '500ms' });
-  const yaml = (await import('node:fs')).readFileSync(fixture.configPath, 'utf8').replace('endpoint: 127.0.0.1:0\n', `endpoint: 127.0.0.1:${port}\n`);
-  (await import('node:fs')).writeFileSync(fixture.configPath, yaml);
+  writeFileSync(fixture.configPath, readFileSync(fixture.configPath, 'utf8').replace('endpoint: 127.0.0.1:0\n', `endpoint: 127.0.0.1:${port}\n`));
   const start = () => spawnCollector(['run', '--config', fixture?.configPath ?? ''], {});
 
   // The collector first: its state epoch must precede the client's start time.
-  proc = start();
+  let proc = start();
   await proc.listening;
   const client = createSdkClient({ url: `http://127.0.0.1:${port}/v1/metrics`, temporality, exportIntervalMs: 100, version: '1.4.2', stackId: STACK_ID });
   let increments = 0;

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { zeroMetrics } from '@lunadefend/config';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from '../../test/src/support/postgres.js';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from '@lunadefend/testkit';
 import type { ReceiverConfig } from './config.js';
 import { reportAt, startTestReceiver, type TestReceiver } from './testing/harness.js';
 

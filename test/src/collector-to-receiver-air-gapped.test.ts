@@ -3,61 +3,33 @@
 // receipts; the collector imports the receipts; the receiver's totals equal the counts and
 // `verify` proves every report. Truncated, altered and foreign files are refused, changing nothing.
 
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCollectorState } from '@lunadefend/collector';
+import { freePort } from '@lunadefend/testkit';
 import { writeCollectorConfig } from './support/collector-config.js';
-import { E2E_WINDOW } from './support/counting-run.js';
-import { databaseUrl, runCollectorCli, runReceiverCli, startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
-import { stopAllServices } from './support/process.js';
-import { receiverTotals } from './support/receiver-stats.js';
-import { operationRound } from './support/scenario.js';
+import { E2E_WINDOW, databaseUrl, runCollectorCli, runReceiverCli, sqliteIn, startReceiver, startSidecar } from './support/pipeline.js';
+import { awaitSealedIntoOutbox, countThenStop } from './support/scenario.js';
+import { useScratchDir } from './support/scratch.js';
 import { ledgerEntries, storedReports } from './support/stores.js';
-import { createTokenizerClient } from './support/tokenizer-client.js';
-import { waitUntil } from './support/wait.js';
-
-/** A loopback port nothing listens on: the collector's route to the receiver that does not exist. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('collector (no route) → export file → receiver import → receipts → collector', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lunadefend-e2e-airgap-'));
-  });
-  afterEach(async () => {
-    await stopAllServices();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratchDir('airgap');
 
   it('delivers every report by file exactly once, refuses bad files, and verify proves them all', async () => {
+    const dir = scratch.dir;
     const keyFile = join(dir, 'log.key');
     expect(runReceiverCli(['keygen', '--out', keyFile]).status).toBe(0);
-    const database = { kind: 'sqlite', path: join(dir, 'receiver.db') } as const;
+    const database = sqliteIn(dir);
     const receiverEnv = { DATABASE_URL: databaseUrl(database), LUNADEFEND_WINDOW: E2E_WINDOW, LUNADEFEND_LOG_KEY_FILE: keyFile };
     const receiver = await startReceiver({ database, window: E2E_WINDOW, env: { LUNADEFEND_LOG_KEY_FILE: keyFile } });
 
-    const stateDirectory = join(dir, 'collector-state');
-    const configPath = writeCollectorConfig(dir, { endpoint: `http://127.0.0.1:${await closedPort()}/v1/reports`, stateDirectory, window: E2E_WINDOW });
-    const collector = await startCollector(configPath);
-    const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId: randomUUID(), version: '4.0.0' });
-    const client = createTokenizerClient(tokenizer.url);
-    await operationRound(client, 0);
-    await operationRound(client, 1);
-    expect(await tokenizer.service.stop('SIGTERM')).toBe(0);
-    await waitUntil('every window sealed into the outbox', () => {
-      const state = readCollectorState(stateDirectory);
-      return state.openReports === 0 && state.outbox.length > 0;
-    });
+    // A loopback port nothing listens on: the collector's route to the receiver that does not exist.
+    const sidecar = await startSidecar(dir, { endpoint: `http://127.0.0.1:${await freePort()}/v1/reports`, version: '4.0.0' });
+    const { stateDirectory, configPath, collector, client } = sidecar;
+    expect(await countThenStop(sidecar)).toBe(0);
+    await awaitSealedIntoOutbox(stateDirectory);
     const waiting = readCollectorState(stateDirectory).outbox.map((e) => e.reportId).sort();
 
     const exportFile = join(dir, 'reports.lde');
@@ -91,7 +63,7 @@ describe('collector (no route) → export file → receiver import → receipts 
     expect(again.status).toBe(0);
     expect(again.stdout).toContain(`0 accepted, ${waiting.length} duplicate, 0 rejected`);
     expect((await storedReports(database)).map((r) => r.reportId).sort()).toEqual(waiting);
-    expect((await receiverTotals(receiver.url, receiver.adminToken)).totals).toEqual(client.counts);
+    expect(await receiver.totals()).toEqual(client.counts);
 
     const alteredReceipts = join(dir, 'altered.receipts');
     writeFileSync(alteredReceipts, readFileSync(receipts, 'utf8').replace(/"leaf_index":(\d)/, (_m, d: string) => `"leaf_index":${(Number(d) + 1) % 10}`));

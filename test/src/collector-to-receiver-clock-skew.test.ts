@@ -5,44 +5,33 @@
 // must reach the receiver's totals exactly once.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadCollectorConfig } from '@lunadefend/config';
-import { createCollector, readCollectorState, type Collector } from '@lunadefend/collector';
-import { createLogger, createReceiver, type Receiver } from '@lunadefend/receiver';
+import { createCollector, readCollectorState } from '@lunadefend/collector';
+import { createLogger, createReceiver } from '@lunadefend/receiver';
+import { useScratchDir } from './support/scratch.js';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
 const STEP = 5 * MIN;
 const T0 = Date.UTC(2026, 10, 2, 9, 3);
 
-let dir: string | undefined;
-let collector: Collector | undefined;
-let receiver: Receiver | undefined;
-
-afterEach(async () => {
-  await collector?.shutdown();
-  await receiver?.shutdown();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  collector = undefined;
-  receiver = undefined;
-  dir = undefined;
-});
+const scratch = useScratchDir('skew');
 
 /** The collector's clock minus true time, as a function of true time. */
 type Skew = (trueMs: number) => number;
 
 async function run(skew: Skew, scenarioMs: number, producerRestartAtMs: number) {
-  dir = mkdtempSync(join(tmpdir(), 'lunadefend-skew-'));
+  const dir = scratch.dir;
   let trueMs = T0;
-  receiver = createReceiver({
+  const receiver = createReceiver({
     config: { host: '127.0.0.1', port: 0, database: { kind: 'sqlite', path: join(dir, 'receiver.db') }, windowMs: HOUR },
     now: () => new Date(trueMs),
     logger: createLogger({ level: 'silent' }),
     retention: false,
   });
+  scratch.onCleanup(() => receiver.shutdown());
   const address = await receiver.start();
   const yaml = `receivers: { otlp: { protocols: { http: { endpoint: 127.0.0.1:0 } } } }
 processors: { lunadefend_aggregate: { window: 1h, send_jitter: 0s } }
@@ -54,7 +43,8 @@ extensions: { health_check: { endpoint: 127.0.0.1:0 }, file_storage: { directory
 service: { telemetry: { metrics: { address: 127.0.0.1:0 } } }
 `;
   const config = loadCollectorConfig(yaml, {}).config;
-  collector = createCollector(config, { now: () => trueMs + skew(trueMs), env: {}, logger: createLogger({ level: 'silent' }), schedule: false });
+  const collector = createCollector(config, { now: () => trueMs + skew(trueMs), env: {}, logger: createLogger({ level: 'silent' }), schedule: false });
+  scratch.onCleanup(() => collector.shutdown());
   await collector.start();
   const otlp = collector.otlpAddress();
   const stackId = randomUUID();

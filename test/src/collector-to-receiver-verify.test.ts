@@ -4,25 +4,19 @@
 // its log rewritten under an earlier checkpoint, its checkpoints signed by another key, its log
 // rebuilt without one of the collector's reports — and `verify` exits 1 naming what failed.
 
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashLeaf } from '@lunadefend/config';
+import { ENTRY_POINTS, createTestDatabase, postgresAvailability, runEntryAsync, stopAllServices, waitUntil, type EntryResult, type TestDatabase } from '@lunadefend/testkit';
 import { startAnswerHoldingProxy, type AnswerHoldingProxy } from './support/answer-holding-proxy.js';
 import { writeCollectorConfig } from './support/collector-config.js';
-import { E2E_WINDOW } from './support/counting-run.js';
-import { runCollectorCli, runReceiverCli, startCollector, startReceiver, startTokenizer, type ReceiverDatabase } from './support/pipeline.js';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from './support/postgres.js';
-import { ENTRY_POINTS, REPO_ROOT, stopAllServices } from './support/process.js';
-import { receiverTotals } from './support/receiver-stats.js';
+import { E2E_WINDOW, runCollectorCli, runReceiverCli, startCollector, startReceiver, startTokenizer, type ReceiverDatabase } from './support/pipeline.js';
 import { awaitCollectorDrained, operationRound } from './support/scenario.js';
+import { useScratchDir, type Scratch } from './support/scratch.js';
 import { ledgerEntries, sumMetrics } from './support/stores.js';
-import { createTokenizerClient } from './support/tokenizer-client.js';
-import { waitUntil } from './support/wait.js';
 
 const availability = await postgresAvailability();
 
@@ -37,17 +31,18 @@ interface Delivered {
 }
 
 /** Tokenizer → collector → (answer-holding proxy) → receiver, with a crash while an answer is held. */
-async function deliverWithCrash(dir: string, database: ReceiverDatabase): Promise<Delivered> {
+async function deliverWithCrash({ dir, onCleanup }: Scratch, database: ReceiverDatabase): Promise<Delivered> {
   const keyFile = join(dir, 'log.key');
   expect(runReceiverCli(['keygen', '--out', keyFile, '--name', 'receiver.test/log']).status).toBe(0);
   const receiver = await startReceiver({ database, window: E2E_WINDOW, env: { LUNADEFEND_LOG_KEY_FILE: keyFile } });
   const proxy = await startAnswerHoldingProxy(receiver.url);
+  onCleanup(() => proxy.close());
   const stateDirectory = join(dir, 'collector-state');
   const options = { endpoint: `${proxy.url}/v1/reports`, stateDirectory, window: E2E_WINDOW };
   const first = await startCollector(writeCollectorConfig(dir, options));
   const configPath = writeCollectorConfig(dir, { ...options, otlpPort: first.otlpPort });
   const tokenizer = await startTokenizer({ otlpEndpoint: first.otlpUrl, stackId: randomUUID(), version: '2.0.0' });
-  const client = createTokenizerClient(tokenizer.url);
+  const client = tokenizer.client;
   await operationRound(client, 0);
   // The receiver has stored a report and answered 202; the collector has not heard it. Crash now.
   await waitUntil('the receiver to accept a report whose answer is held', () => proxy.held.includes(202), { timeoutMs: 30_000 });
@@ -62,24 +57,16 @@ async function deliverWithCrash(dir: string, database: ReceiverDatabase): Promis
   // The report whose answer was lost went again and came back as a duplicate, with its receipt.
   expect(ledger.some((e) => e.outcome === 'duplicate')).toBe(true);
   for (const entry of ledger) expect(entry.leafHash).toBe(hashLeaf(Buffer.from(entry.body)).toString('hex'));
-  expect((await receiverTotals(receiver.url, receiver.adminToken)).totals).toEqual(client.counts);
+  expect(await receiver.totals()).toEqual(client.counts);
   expect(sumMetrics(ledger.map((e) => ({ metrics: JSON.parse(e.body).metrics }))).tokenizeSuccess).toBe(client.counts.tokenizeSuccess);
   return { configPath, stateDirectory, keyFile, port: receiver.port, adminToken: receiver.adminToken, proxy, reportIds: ledger.map((e) => e.reportId) };
 }
 
-interface CliRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type CliRun = EntryResult;
 
 /** `verify` as a child process, asynchronously: the proxy it reaches the log through runs in this process. */
 function verify(configPath: string): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [ENTRY_POINTS.collector, 'verify', '--config', configPath], { cwd: REPO_ROOT, env: { PATH: process.env.PATH }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
-    );
-  });
+  return runEntryAsync(ENTRY_POINTS.collector, ['verify', '--config', configPath]);
 }
 
 function expectAllVerified(result: CliRun, reportIds: readonly string[]): void {
@@ -89,22 +76,13 @@ function expectAllVerified(result: CliRun, reportIds: readonly string[]): void {
 }
 
 describe('collector → receiver → verify', () => {
-  let dir: string;
-  let proxy: AnswerHoldingProxy | undefined;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lunadefend-e2e-verify-'));
-  });
-  afterEach(async () => {
-    await stopAllServices();
-    await proxy?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratchDir('verify');
 
   it('proves every report, the re-sent duplicate included, and catches a rewritten log, another key and a missing report (SQLite)', async () => {
+    const dir = scratch.dir;
     const path = join(dir, 'receiver.db');
     const database = { kind: 'sqlite', path } as const;
-    const run = await deliverWithCrash(dir, database);
-    proxy = run.proxy;
+    const run = await deliverWithCrash(scratch, database);
 
     const firstRun = await verify(run.configPath);
     expect(firstRun.stderr).toContain('trusting the key the receiver serves now, on first use');
@@ -183,8 +161,7 @@ describe('collector → receiver → verify', () => {
     it('proves every report, the re-sent duplicate included (PostgreSQL)', async () => {
       const db: TestDatabase = await createTestDatabase(adminUrl);
       try {
-        const run = await deliverWithCrash(dir, { kind: 'postgres', url: db.url });
-        proxy = run.proxy;
+        const run = await deliverWithCrash(scratch, { kind: 'postgres', url: db.url });
         expectAllVerified(await verify(run.configPath), run.reportIds);
         await stopAllServices();
       } finally {

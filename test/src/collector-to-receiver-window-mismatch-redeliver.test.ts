@@ -3,44 +3,24 @@
 // window, `redeliver --all` sends the same bytes under the same report ids, each stored once; and
 // `ledger --json` lists exactly the reports the receiver stored.
 
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readCollectorState } from '@lunadefend/collector';
-import { writeCollectorConfig } from './support/collector-config.js';
-import { runCollectorCli, startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
-import { stopAllServices } from './support/process.js';
-import { receiverTotals } from './support/receiver-stats.js';
-import { awaitCollectorDrained, operationRound } from './support/scenario.js';
+import { waitUntil } from '@lunadefend/testkit';
+import { runCollectorCli, startPipeline, startReceiver } from './support/pipeline.js';
+import { awaitCollectorDrained, countThenStop } from './support/scenario.js';
+import { useScratchDir } from './support/scratch.js';
 import { storedReports } from './support/stores.js';
-import { createTokenizerClient } from './support/tokenizer-client.js';
-import { waitUntil } from './support/wait.js';
 
 const COLLECTOR_WINDOW = '2s';
 const RECEIVER_WRONG_WINDOW = '4s';
 
 describe('collector → receiver with different windows, then repaired', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lunadefend-e2e-redeliver-'));
-  });
-  afterEach(async () => {
-    await stopAllServices();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratchDir('redeliver');
 
   it('shows the mismatch in status, and redeliver after the fix gets every report stored once; ledger --json equals what the receiver stored', async () => {
-    const database = { kind: 'sqlite', path: join(dir, 'receiver.db') } as const;
-    const wrong = await startReceiver({ database, window: RECEIVER_WRONG_WINDOW });
-    const stateDirectory = join(dir, 'collector-state');
-    const configPath = writeCollectorConfig(dir, { endpoint: wrong.reportsUrl, stateDirectory, window: COLLECTOR_WINDOW });
-    const collector = await startCollector(configPath);
-    const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId: randomUUID(), version: '1.2.3' });
-    const client = createTokenizerClient(tokenizer.url);
-    await operationRound(client, 0);
-    expect(await tokenizer.service.stop('SIGTERM')).toBe(0);
+    const pipeline = await startPipeline(scratch.dir, { window: COLLECTOR_WINDOW, receiverWindow: RECEIVER_WRONG_WINDOW, version: '1.2.3' });
+    const { database, receiver: wrong, stateDirectory, configPath, client } = pipeline;
+    expect(await countThenStop(pipeline, 1)).toBe(0);
     await awaitCollectorDrained(stateDirectory);
     const dead = readCollectorState(stateDirectory).deadLetters;
     expect(dead.length).toBeGreaterThan(0);
@@ -65,7 +45,7 @@ describe('collector → receiver with different windows, then repaired', () => {
 
     const stored = await storedReports(database);
     expect(stored.map((r) => r.reportId).sort()).toEqual(dead.map((d) => d.reportId).sort());
-    expect((await receiverTotals(receiver.url, receiver.adminToken)).totals).toEqual(client.counts);
+    expect(await receiver.totals()).toEqual(client.counts);
     // Nothing is left to re-send; a second attempt changes nothing.
     expect(runCollectorCli(['redeliver', '--all', '--config', configPath]).stdout).toContain('no dead letters to redeliver');
 

@@ -40,13 +40,10 @@ import {
   type Receiver,
   type Storage,
 } from '@lunadefend/receiver';
+import { createTestDatabase, postgresAvailability, stopAllServices, waitUntil, type TestDatabase } from '@lunadefend/testkit';
 import { writeCollectorConfig } from './support/collector-config.js';
-import { E2E_WINDOW } from './support/counting-run.js';
-import { startCollector, type RunningCollector } from './support/pipeline.js';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from './support/postgres.js';
-import { stopAllServices } from './support/process.js';
+import { E2E_WINDOW, startCollector, type RunningCollector } from './support/pipeline.js';
 import { ledgerEntries } from './support/stores.js';
-import { waitUntil } from './support/wait.js';
 
 const WIDGET = 'fixtureWidget';
 const FIXTURE_V2: MetricCatalog = [

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './support/process.js';
+import { REPO_ROOT } from '@lunadefend/testkit';
 
 const DEMO = 'demo/dist/main.js';
 

@@ -3,17 +3,14 @@
 // compose command and environment, until each answers its health check. Only addresses change
 // (free ports, a fresh PostgreSQL database, a temporary state directory) so runs never collide.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleImageLayout, type ImageLayout } from './support/image-layout.js';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from './support/postgres.js';
-import { REPO_ROOT } from './support/process.js';
-import { waitUntil } from './support/wait.js';
+import { REPO_ROOT, createTestDatabase, freePort, postgresAvailability, waitUntil, type TestDatabase } from '@lunadefend/testkit';
 
 interface Service {
   command: string[];
@@ -26,14 +23,6 @@ const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'
 const composeDefault = (value: string) => value.replace(/\$\{[A-Z_]+(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, fallback: string | undefined) => fallback ?? 'x');
 const composeEnv = (name: string) => Object.fromEntries(Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, composeDefault(v)]));
 const healthUrl = (name: string) => new URL(/http:\/\/[^'"]+/.exec(compose.services[name]!.healthcheck.test.join(' '))![0]);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let work: string;
 let layout: ImageLayout;
@@ -87,6 +76,18 @@ describe('the image built from the Dockerfile', () => {
     expect(() => readFileSync(layout.onDisk('/app/node_modules/vitest/package.json'))).toThrow();
     expect(() => readFileSync(layout.onDisk('/app/node_modules/typescript/package.json'))).toThrow();
     expect(readFileSync(layout.onDisk('/app/node_modules/better-sqlite3/package.json'), 'utf8')).toContain('better-sqlite3');
+  });
+
+  it('ships no test support: no test kit, no tests, no testing folder in any build', () => {
+    const app = layout.onDisk('/app');
+    const files = readdirSync(app, { recursive: true, withFileTypes: true })
+      .filter((e) => !e.isDirectory())
+      .map((e) => relative(app, join(e.parentPath, e.name)).split(sep).join('/'))
+      .filter((path) => !path.startsWith('node_modules/') && !path.includes('/node_modules/'));
+    expect(files).toContain('processor/dist/main.js');
+    // Workspace manifests are there for `npm ci`; nothing else of the development workspaces.
+    expect(files.filter((path) => /^(testkit|test|demo)\//.test(path) && !path.endsWith('/package.json'))).toEqual([]);
+    expect(files.filter((path) => /(^|\/)(testing|test-support)\/|\.test\.[cm]?js$/.test(path))).toEqual([]);
   });
 
   it('starts the receiver, the tokenizer and its collector sidecar with their compose commands, each answering its health check', async () => {

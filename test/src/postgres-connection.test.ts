@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from './support/postgres.js';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from '@lunadefend/testkit';
 
 const postgres = await postgresAvailability();
 if (!postgres.available) console.warn(`skipping PostgreSQL suite: ${postgres.reason}`);

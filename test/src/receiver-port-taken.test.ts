@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENTRY_POINTS, REPO_ROOT } from './support/process.js';
+import { ENTRY_POINTS, REPO_ROOT } from '@lunadefend/testkit';
 
 describe('lunadefend-receiver serve', () => {
   let holder: Server | undefined;

@@ -3,47 +3,28 @@
 // The tokenizer keeps working throughout; its exports fail while the collector is down and the
 // next cumulative export carries the difference.
 
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatUtcTimestamp, loadCollectorConfigFile, parseDuration, REPORT_KEYS } from '@lunadefend/config';
 import { previewReports, readCollectorState } from '@lunadefend/collector';
+import { waitUntil } from '@lunadefend/testkit';
 import { writeCollectorConfig } from './support/collector-config.js';
-import { E2E_WINDOW } from './support/counting-run.js';
-import { collectorMetric, startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
-import { stopAllServices } from './support/process.js';
-import { receiverTotals } from './support/receiver-stats.js';
+import { E2E_WINDOW, collectorMetric, startCollector, startPipeline } from './support/pipeline.js';
 import { awaitCollectorDrained, operationRound } from './support/scenario.js';
+import { useScratchDir } from './support/scratch.js';
 import { ledgerEntries, storedReports } from './support/stores.js';
-import { createTokenizerClient } from './support/tokenizer-client.js';
-import { waitUntil } from './support/wait.js';
 
 const WINDOW_MS = parseDuration(E2E_WINDOW)!;
 const ACCEPTED = 'lunadefend_collector_points_accepted_total';
 
 describe('tokenizer → collector (killed and restarted mid-window) → receiver', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lunadefend-e2e-restart-'));
-  });
-  afterEach(async () => {
-    await stopAllServices();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratchDir('restart');
 
   it('loses nothing and counts nothing twice', async () => {
-    const database = { kind: 'sqlite', path: join(dir, 'receiver.db') } as const;
-    const receiver = await startReceiver({ database, window: E2E_WINDOW });
-    const stateDirectory = join(dir, 'collector-state');
-    const options = { endpoint: receiver.reportsUrl, stateDirectory, window: E2E_WINDOW };
-    let collector = await startCollector(writeCollectorConfig(dir, options));
+    const pipeline = await startPipeline(scratch.dir, { version: '3.1.0' });
+    const { database, receiver, stateDirectory, tokenizer, client } = pipeline;
+    let collector = pipeline.collector;
     // The restarted collector must come back where the tokenizer sends.
-    const configPath = writeCollectorConfig(dir, { ...options, otlpPort: collector.otlpPort });
-    const stackId = randomUUID();
-    const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId, version: '3.1.0' });
-    const client = createTokenizerClient(tokenizer.url);
+    const configPath = writeCollectorConfig(scratch.dir, { endpoint: receiver.reportsUrl, stateDirectory, window: E2E_WINDOW, otlpPort: collector.otlpPort });
 
     await operationRound(client, 0);
     await operationRound(client, 1);
@@ -74,7 +55,7 @@ describe('tokenizer → collector (killed and restarted mid-window) → receiver
 
     expect(client.unanswered()).toBe(0);
     for (const key of REPORT_KEYS) expect(client.counts[key], key).toBeGreaterThan(0);
-    expect((await receiverTotals(receiver.url, receiver.adminToken)).totals).toEqual(client.counts);
+    expect(await receiver.totals()).toEqual(client.counts);
     const stored = await storedReports(database);
     expect(ledgerEntries(stateDirectory).map((e) => e.reportId).sort()).toEqual(stored.map((r) => r.reportId).sort());
     expect(readCollectorState(stateDirectory).deadLetters).toEqual([]);

@@ -3,42 +3,24 @@
 // every report arrives exactly once — the receiver's stored report ids are the collector's ledger,
 // one for one, and the totals equal the operations performed.
 
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPORT_KEYS } from '@lunadefend/config';
 import { readCollectorState } from '@lunadefend/collector';
-import { writeCollectorConfig } from './support/collector-config.js';
-import { E2E_WINDOW } from './support/counting-run.js';
-import { collectorMetric, startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
-import { stopAllServices } from './support/process.js';
-import { receiverReportCounts, receiverTotals } from './support/receiver-stats.js';
+import { receiverReportCounts, waitUntil } from '@lunadefend/testkit';
+import { E2E_WINDOW, collectorMetric, startPipeline, startReceiver } from './support/pipeline.js';
 import { awaitCollectorDrained, operationRound } from './support/scenario.js';
+import { useScratchDir } from './support/scratch.js';
 import { ledgerEntries, storedReports } from './support/stores.js';
-import { createTokenizerClient } from './support/tokenizer-client.js';
-import { waitUntil } from './support/wait.js';
 
 const OUTAGE_WINDOWS = 3;
 
 describe('tokenizer → collector → receiver (down for several windows, then back)', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lunadefend-e2e-outage-'));
-  });
-  afterEach(async () => {
-    await stopAllServices();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratchDir('outage');
 
   it('delivers every report exactly once after the receiver comes back', async () => {
-    const database = { kind: 'sqlite', path: join(dir, 'receiver.db') } as const;
-    let receiver = await startReceiver({ database, window: E2E_WINDOW });
-    const stateDirectory = join(dir, 'collector-state');
-    const collector = await startCollector(writeCollectorConfig(dir, { endpoint: receiver.reportsUrl, stateDirectory, window: E2E_WINDOW }));
-    const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId: randomUUID(), version: '0.9.1' });
-    const client = createTokenizerClient(tokenizer.url);
+    const pipeline = await startPipeline(scratch.dir, { version: '0.9.1' });
+    const { database, stateDirectory, collector, tokenizer, client } = pipeline;
+    let receiver = pipeline.receiver;
 
     await operationRound(client, 0);
     await waitUntil('a first report delivered before the outage', () => ledgerEntries(stateDirectory).length > 0);
@@ -70,7 +52,7 @@ describe('tokenizer → collector → receiver (down for several windows, then b
     expect(counts.accepted + counts.duplicate).toBe(ledger.length - deliveredBefore);
     expect(client.unanswered()).toBe(0);
     for (const key of REPORT_KEYS) expect(client.counts[key], key).toBeGreaterThan(0);
-    expect((await receiverTotals(receiver.url, receiver.adminToken)).totals).toEqual(client.counts);
+    expect(await receiver.totals()).toEqual(client.counts);
     expect(readCollectorState(stateDirectory).deadLetters).toEqual([]);
   }, 120_000);
 });

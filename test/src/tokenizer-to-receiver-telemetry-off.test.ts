@@ -4,46 +4,32 @@
 // receiver, shows that the chain would have carried its counts.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseDuration } from '@lunadefend/config';
+import { waitUntil } from '@lunadefend/testkit';
 import { writeCollectorConfig } from './support/collector-config.js';
-import { E2E_WINDOW } from './support/counting-run.js';
-import { startCountingProxy, type CountingProxy } from './support/counting-proxy.js';
-import { startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
-import { stopAllServices } from './support/process.js';
-import { receiverTotals } from './support/receiver-stats.js';
+import { startCountingProxy } from './support/counting-proxy.js';
+import { E2E_WINDOW, sqliteIn, startCollector, startReceiver, startTokenizer } from './support/pipeline.js';
 import { awaitCollectorDrained, operationRounds } from './support/scenario.js';
+import { useScratchDir } from './support/scratch.js';
 import { ledgerEntries, storedReports } from './support/stores.js';
-import { createTokenizerClient } from './support/tokenizer-client.js';
-import { waitUntil } from './support/wait.js';
 
 describe('tokenizer with telemetry off → collector → receiver', () => {
-  let dir: string;
-  const proxies: CountingProxy[] = [];
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'lunadefend-e2e-off-'));
-  });
-  afterEach(async () => {
-    await stopAllServices();
-    await Promise.all(proxies.splice(0).map((p) => p.close()));
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const scratch = useScratchDir('off');
 
   it('sends no OTLP request and produces no report, while a tokenizer with telemetry on is counted', async () => {
-    const database = { kind: 'sqlite', path: join(dir, 'receiver.db') } as const;
+    const database = sqliteIn(scratch.dir);
     const receiver = await startReceiver({ database, window: E2E_WINDOW });
-    const stateDirectory = join(dir, 'collector-state');
-    const collector = await startCollector(writeCollectorConfig(dir, { endpoint: receiver.reportsUrl, stateDirectory, window: E2E_WINDOW }));
+    const stateDirectory = join(scratch.dir, 'collector-state');
+    const collector = await startCollector(writeCollectorConfig(scratch.dir, { endpoint: receiver.reportsUrl, stateDirectory, window: E2E_WINDOW }));
 
     const start = async (env: NodeJS.ProcessEnv) => {
       const proxy = await startCountingProxy(collector.otlpUrl);
-      proxies.push(proxy);
+      scratch.onCleanup(() => proxy.close());
       const stackId = randomUUID();
       const tokenizer = await startTokenizer({ otlpEndpoint: proxy.url, stackId, version: '2.0.0', env });
-      return { proxy, stackId, tokenizer, client: createTokenizerClient(tokenizer.url) };
+      return { proxy, stackId, tokenizer, client: tokenizer.client };
     };
     const on = await start({});
     const off = await start({ LUNADEFEND_TELEMETRY: 'off' });
@@ -68,6 +54,6 @@ describe('tokenizer with telemetry off → collector → receiver', () => {
     expect(ledger.map((e) => e.reportId).sort()).toEqual(stored.map((r) => r.reportId).sort());
     expect(ledger.every((e) => (JSON.parse(e.body) as { stack_id: string }).stack_id === on.stackId)).toBe(true);
     // The control's counts arrived in full, so the chain was carrying data the whole time.
-    expect((await receiverTotals(receiver.url, receiver.adminToken)).totals).toEqual(on.client.counts);
+    expect(await receiver.totals()).toEqual(on.client.counts);
   }, 120_000);
 });

@@ -20,16 +20,6 @@ export interface ChildResult {
   readonly elapsedMs: number;
 }
 
-/** Environment without any variable that could decide telemetry or its endpoint. */
-export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(OTEL_|LUNADEFEND_|DO_NOT_TRACK$|NODE_OPTIONS$|NODE_DEBUG$)/.test(key)) continue;
-    env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
 /** Writes `source` to a temp file (.mjs unless told) and runs it; resolves when the process exits by itself. */
 export function runScript(source: string, env: NodeJS.ProcessEnv, extension: '.mjs' | '.cjs' = '.mjs'): Promise<ChildResult> {
   const dir = mkdtempSync(join(tmpdir(), 'lunadefend-metrics-'));

@@ -1,37 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { waitUntil } from '@lunadefend/testkit';
 import { startCaptureReceiver, type CaptureReceiver } from '../testing/capture-receiver.js';
 import { fixtureYaml, makeFixture, type Fixture } from '../testing/collector-fixture.js';
-import { assertBuilt, runCli, spawnCollector, type CollectorProcess } from '../testing/collector-process.js';
+import { runCli, spawnCollector, useCollectorProcesses } from '../testing/collector-process.js';
 import { otlpJson, postOtlp } from '../testing/otlp-http.js';
 
 let fixture: Fixture | undefined;
 let receiver: CaptureReceiver | undefined;
-let proc: CollectorProcess | undefined;
 
-beforeAll(() => assertBuilt());
-afterEach(async () => {
-  if (proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null) {
-    proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
-  proc = undefined;
+useCollectorProcesses(async () => {
   await receiver?.close();
-  receiver = undefined;
   fixture?.cleanup();
-  fixture = undefined;
+  [receiver, fixture] = [undefined, undefined];
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  for (let waited = 0; waited < timeoutMs; waited += 50) {
-    const value = fn();
-    if (value !== undefined && value !== false) return value;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (what: string, fn: () => boolean) => waitUntil(what, fn, { timeoutMs: 20_000, intervalMs: 50 });
 
 describe('lunadefend-collector validate', () => {
   it('accepts a good configuration (exit 0)', () => {
@@ -115,7 +100,7 @@ describe('lunadefend-collector run + preview', () => {
     fixture = makeFixture({ endpoint: receiver.url(), window: '3s', sendJitter: '0s', initialInterval: '500ms', maxInterval: '1s', timeout: '10s' });
     let refuse = true;
     receiver.respond(() => (refuse ? { status: 503 } : undefined));
-    proc = spawnCollector(['run', '--config', fixture.configPath], {});
+    const proc = spawnCollector(['run', '--config', fixture.configPath], {});
     const port = await proc.listening;
     // Post right after a window boundary so the preview and the post share one window.
     await until('a fresh window', () => Date.now() % 3000 < 300);

@@ -4,26 +4,17 @@
 
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeFixture, type Fixture } from '../testing/collector-fixture.js';
-import { assertBuilt, spawnCollector, type CollectorProcess } from '../testing/collector-process.js';
+import { spawnCollector, useCollectorProcesses } from '../testing/collector-process.js';
 
 const LIMIT = 8 * 1024 * 1024;
 /** The stated bound (docs/benchmarks.md, Collector): growth of peak RSS per 8 MiB body. */
 const BOUND = 4 * LIMIT;
 
 let fixture: Fixture | undefined;
-let proc: CollectorProcess | undefined;
 
-beforeAll(() => assertBuilt());
-afterEach(async () => {
-  if (proc !== undefined && proc.child.exitCode === null && proc.child.signalCode === null) {
-    proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
-  proc = undefined;
-  fixture?.cleanup();
-});
+useCollectorProcesses(() => fixture?.cleanup());
 
 const peakRss = (pid: number) => Number(/^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024;
 
@@ -68,7 +59,7 @@ describe('memory per JSON request', () => {
     ['the largest valid request accepted (9,000 points)', () => validPoints(9_000), 200],
   ] as const)('%s stays under 4x the body limit above the peak before it', async (_name, make, status) => {
     fixture = makeFixture();
-    proc = spawnCollector(['run', '--config', fixture.configPath], { LUNADEFEND_TELEMETRY: 'local' });
+    const proc = spawnCollector(['run', '--config', fixture.configPath], { LUNADEFEND_TELEMETRY: 'local' });
     const port = await proc.listening;
     const body = make();
     const pid = proc.child.pid ?? 0;

@@ -1,65 +1,51 @@
-// Runs the built collector (`node processor/dist/main.js`) as a child process, as an operator
-// would, and reads its JSON-line logs from stdout. Tests that use it need `npx tsc -b processor`.
+// The built collector (`node processor/dist/main.js`) as a child process, as an operator would run
+// it, through the test kit's one launcher: its log lines as text, the port it announces, how it
+// ended. Tests that use it need `npx tsc -b processor`.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { ENTRY_POINTS, REPO_ROOT, runEntry, spawnService, stopAllServices, type EntryResult, type ServiceProcess } from '@lunadefend/testkit';
+import { afterEach, beforeAll } from 'vitest';
 
-export const MAIN_JS = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+export const MAIN_JS = `${REPO_ROOT}${ENTRY_POINTS.collector}`;
 
 export function assertBuilt(): void {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npx tsc -b processor\` first`);
 }
 
+/**
+ * Registers the hooks of a suite that runs the built collector: checks the build once, and after
+ * each test kills whatever collector is still running, then runs `cleanup` (receivers, fixtures).
+ */
+export function useCollectorProcesses(cleanup: () => unknown = () => undefined): void {
+  beforeAll(() => assertBuilt());
+  afterEach(async () => {
+    await stopAllServices('SIGKILL');
+    await cleanup();
+  });
+}
+
 export interface CollectorProcess {
-  readonly child: ChildProcess;
+  readonly service: ServiceProcess;
+  readonly child: ServiceProcess['child'];
+  /** Every output line (stdout and stderr), as text. */
   readonly lines: string[];
-  /** Resolves with the bound OTLP port from the start-up "listening" line. */
+  /** Resolves with the bound OTLP port from the start-up "listening" line; rejects if it exits first. */
   readonly listening: Promise<number>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export function spawnCollector(args: readonly string[], env: NodeJS.ProcessEnv): CollectorProcess {
   assertBuilt();
-  const child = spawn(process.execPath, [MAIN_JS, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
-  let buffered = '';
-  let onListening: ((port: number) => void) | undefined;
-  let onFail: ((error: Error) => void) | undefined;
-  const listening = new Promise<number>((resolve, reject) => {
-    onListening = resolve;
-    onFail = reject;
-  });
+  const service = spawnService({ name: 'collector', entry: ENTRY_POINTS.collector, args, env, onLine: (text) => lines.push(text) });
+  const listening = service.waitForLine((l) => l.msg === 'listening' && typeof l.port === 'number', 120_000).then((l) => l.port as number);
   listening.catch(() => undefined);
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    let newline = buffered.indexOf('\n');
-    while (newline >= 0) {
-      const line = buffered.slice(0, newline);
-      buffered = buffered.slice(newline + 1);
-      lines.push(line);
-      try {
-        const parsed = JSON.parse(line) as { msg?: string; port?: number };
-        if (parsed.msg === 'listening' && typeof parsed.port === 'number') onListening?.(parsed.port);
-      } catch {
-        // not a log line
-      }
-      newline = buffered.indexOf('\n');
-    }
-  });
-  child.stderr?.on('data', (chunk: Buffer) => lines.push(`stderr: ${chunk.toString('utf8')}`));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      onFail?.(new Error(`collector exited (${code ?? signal}) before listening:\n${lines.join('\n')}`));
-      resolve({ code, signal });
-    });
-  });
-  return { child, lines, listening, exited };
+  const exited = service.exited.then((code) => ({ code, signal: service.child.signalCode }));
+  return { service, child: service.child, lines, listening, exited };
 }
 
 /** Runs a CLI command to completion. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): EntryResult {
   assertBuilt();
-  const result = spawnSync(process.execPath, [MAIN_JS, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runEntry(ENTRY_POINTS.collector, args, env, 20_000);
 }

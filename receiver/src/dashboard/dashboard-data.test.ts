@@ -4,7 +4,7 @@
 
 import { REPORT_KEYS } from '@lunadefend/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from '../../../test/src/support/postgres.js';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from '@lunadefend/testkit';
 import { createPostgresStorage } from '../storage/postgres.js';
 import type { DeploymentsPage, Storage } from '../storage/storage.js';
 import type { DailySeries } from './daily-series.js';

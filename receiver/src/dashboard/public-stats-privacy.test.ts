@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { REPORT_KEYS, zeroMetrics, type ReportKey } from '@lunadefend/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from '../../../test/src/support/postgres.js';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from '@lunadefend/testkit';
 import { createPostgresStorage } from '../storage/postgres.js';
 import type { Storage } from '../storage/storage.js';
 import type { PublicStats } from './public-stats-source.js';

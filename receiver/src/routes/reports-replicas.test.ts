@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from '../../../test/src/support/postgres.js';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from '@lunadefend/testkit';
 import { reportAt, startTestReceiver, type TestReceiver } from '../testing/harness.js';
 
 // Skips with a one-line reason on a laptop without PostgreSQL; throws (fails) under CI=true.

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresAvailability } from '../../../test/src/support/postgres.js';
+import { createTestDatabase, postgresAvailability } from '@lunadefend/testkit';
 import { expectDeploymentsExact, seedReports, storeSeeded } from './contract.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { createPostgresStorage } from './postgres.js';

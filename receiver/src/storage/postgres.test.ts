@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from '../../../test/src/support/postgres.js';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from '@lunadefend/testkit';
 import { describeStorageContract } from './contract.js';
 import { FIXTURE_POSTGRES_MIGRATIONS } from '../testing/fixture-catalog.js';
 import { describeSchemaVersionsContract } from '../testing/schema-versions-contract.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCheckpoint, parseNoteVerifier, receiptFromJson, verifyConsistency, verifyInclusion, type Checkpoint, type Receipt } from '@lunadefend/config';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from '../../../test/src/support/postgres.js';
+import { createTestDatabase, postgresAvailability, type TestDatabase } from '@lunadefend/testkit';
 import { reportAt, startTestReceiver, type TestReceiver } from '../testing/harness.js';
 import { writeNewLogKey } from './log-key.js';
 

@@ -1,12 +1,27 @@
 // The three parts as real processes for end-to-end tests: the receiver, the collector and the
 // example tokenizer, each started from its built dist/ with only the variables a test gives it,
-// on ports the OS picks. Every process is tracked by process.ts, so `stopAllServices()` in an
-// afterEach ends whatever a failed test left running.
+// on ports the OS picks. Every process is tracked by the test kit's launcher, so
+// `stopAllServices()` in an afterEach (scratch.ts) ends whatever a failed test left running.
 
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { ENTRY_POINTS, REPO_ROOT, listeningPort, spawnService, type ServiceProcess } from './process.js';
-import { prometheusSum } from './receiver-stats.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { REPORT_KEYS, zeroMetrics, type ReportMetrics } from '@lunadefend/config';
+import {
+  ENTRY_POINTS,
+  createTokenizerClient,
+  listeningPort,
+  prometheusSum,
+  receiverTotals,
+  runEntry,
+  spawnService,
+  type EntryResult,
+  type ServiceProcess,
+  type TokenizerClient,
+} from '@lunadefend/testkit';
+import { writeCollectorConfig, type CollectorConfigOptions } from './collector-config.js';
+
+/** The window of every end-to-end pipeline: reports within seconds. */
+export const E2E_WINDOW = '2s';
 
 /** Where a receiver keeps its reports. */
 export type ReceiverDatabase = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
@@ -27,6 +42,13 @@ export interface RunningReceiver {
   readonly url: string;
   readonly reportsUrl: string;
   readonly adminToken: string;
+  /** The stats API's totals over the days around now, per report key. */
+  totals(): Promise<ReportMetrics>;
+}
+
+/** The receiver's SQLite database in a test's directory. */
+export function sqliteIn(dir: string): ReceiverDatabase {
+  return { kind: 'sqlite', path: join(dir, 'receiver.db') };
 }
 
 export function databaseUrl(database: ReceiverDatabase): string {
@@ -50,7 +72,8 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
   });
   const port = await listeningPort(service, 30_000);
   const url = `http://127.0.0.1:${port}`;
-  return { service, port, url, reportsUrl: `${url}/v1/reports`, adminToken };
+  const totals = async () => (await receiverTotals(url, adminToken, REPORT_KEYS)).totals;
+  return { service, port, url, reportsUrl: `${url}/v1/reports`, adminToken, totals };
 }
 
 export interface RunningCollector {
@@ -91,6 +114,8 @@ export interface TokenizerOptions {
 export interface RunningTokenizer {
   readonly service: ServiceProcess;
   readonly url: string;
+  /** A client of this tokenizer that keeps score per report key. */
+  readonly client: TokenizerClient<ReportMetrics>;
 }
 
 export async function startTokenizer(options: TokenizerOptions): Promise<RunningTokenizer> {
@@ -107,35 +132,49 @@ export async function startTokenizer(options: TokenizerOptions): Promise<Running
     },
   });
   const port = await listeningPort(service, 30_000);
-  return { service, url: `http://127.0.0.1:${port}` };
+  const url = `http://127.0.0.1:${port}`;
+  return { service, url, client: createTokenizerClient(url, zeroMetrics()) };
 }
 
-export interface CliResult {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
+export interface SidecarOptions extends Omit<CollectorConfigOptions, 'stateDirectory' | 'window'> {
+  /** Default E2E_WINDOW. */
+  readonly window?: string;
+  /** The collector's environment (e.g. the ingest key its configuration refers to). */
+  readonly collectorEnv?: NodeJS.ProcessEnv;
+  readonly version: string;
+  readonly stackId?: string;
+  /** The tokenizer's export interval (default: startTokenizer's). */
+  readonly exportIntervalMs?: number;
 }
+
+export interface RunningSidecar {
+  readonly stateDirectory: string;
+  readonly configPath: string;
+  readonly collector: RunningCollector;
+  readonly tokenizer: RunningTokenizer;
+  readonly client: TokenizerClient<ReportMetrics>;
+}
+
+/** A collector (state and configuration in `dir`) and the example tokenizer exporting to it. */
+export async function startSidecar(dir: string, options: SidecarOptions): Promise<RunningSidecar> {
+  const { collectorEnv, version, stackId, window, exportIntervalMs, ...config } = options;
+  const stateDirectory = join(dir, 'collector-state');
+  const configPath = writeCollectorConfig(dir, { ...config, stateDirectory, window: window ?? E2E_WINDOW });
+  const collector = await startCollector(configPath, collectorEnv);
+  const tokenizer = await startTokenizer({ otlpEndpoint: collector.otlpUrl, stackId: stackId ?? randomUUID(), version, exportIntervalMs });
+  return { stateDirectory, configPath, collector, tokenizer, client: tokenizer.client };
+}
+
+export type CliResult = EntryResult;
 
 /** Runs a collector CLI command (`preview`, `status`, `validate`) to completion, as an operator would. */
 export function runCollectorCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [ENTRY_POINTS.collector, ...args], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runEntry(ENTRY_POINTS.collector, args, env);
 }
 
 /** Runs a receiver CLI command (`keygen`, `import`, …) to completion. */
 export function runReceiverCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [ENTRY_POINTS.receiver, ...args], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runEntry(ENTRY_POINTS.receiver, args, env, 60_000);
 }
 
 /** The report lines of `preview` output, split into its two sections. */
@@ -148,4 +187,24 @@ export function parsePreview(stdout: string): { open: string[]; outbox: string[]
     else if (line !== '' && !line.startsWith('#')) current?.push(line);
   }
   return sections;
+}
+
+export interface PipelineOptions extends Omit<SidecarOptions, 'endpoint'> {
+  /** The receiver's database (default SQLite in `dir`). */
+  readonly database?: ReceiverDatabase;
+  /** The receiver's window, when a test makes it differ from the collector's. */
+  readonly receiverWindow?: string;
+  readonly receiverEnv?: NodeJS.ProcessEnv;
+}
+
+export interface RunningPipeline extends RunningSidecar {
+  readonly database: ReceiverDatabase;
+  readonly receiver: RunningReceiver;
+}
+
+/** Receiver, then collector sending to it, then the tokenizer exporting to the collector. */
+export async function startPipeline(dir: string, options: PipelineOptions): Promise<RunningPipeline> {
+  const { database = sqliteIn(dir), receiverWindow, receiverEnv, ...sidecar } = options;
+  const receiver = await startReceiver({ database, window: receiverWindow ?? sidecar.window ?? E2E_WINDOW, env: receiverEnv });
+  return { database, receiver, ...(await startSidecar(dir, { ...sidecar, endpoint: receiver.reportsUrl })) };
 }

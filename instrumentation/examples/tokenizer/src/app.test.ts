@@ -6,7 +6,7 @@ import { startMetrics, type Metrics } from '@lunadefend/metrics';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startOtlpCapture, totalsOf, type OtlpCapture } from '../../../src/test-support/otlp-capture.js';
+import { startOtlpCapture, totalsOf, type OtlpCapture } from '@lunadefend/testkit';
 import { MAX_VALUE_LENGTH, createTokenizerApp } from './app.js';
 
 describe('example tokenizer', () => {

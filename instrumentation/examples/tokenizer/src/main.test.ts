@@ -6,8 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanEnv } from '../../../src/test-support/child-process.js';
-import { resourceAttributesOf, startOtlpCapture, totalsOf, type OtlpCapture } from '../../../src/test-support/otlp-capture.js';
+import { cleanEnv, resourceAttributesOf, startOtlpCapture, totalsOf, type OtlpCapture } from '@lunadefend/testkit';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const STACK_ID = '0b9f5f0e-6c1e-4f57-9a8e-2f1d8a4b7c11';

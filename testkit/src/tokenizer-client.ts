@@ -1,26 +1,23 @@
 // Drives the example tokenizer over HTTP and keeps score: every answered request is one operation,
 // counted under the report key the tokenizer counts it under (2xx = success, any other answer =
 // failure). A request that gets no answer is not counted: the tokenizer never saw it through.
-
-import { REPORT_KEYS, zeroMetrics, type ReportKey, type ReportMetrics } from '@lunadefend/config';
+// The caller hands in the zeroed counts (the catalog's `zeroMetrics()`), so the score has every
+// report key, and this package needs none of the product packages.
 
 export type Operation = 'tokenize' | 'detokenize' | 'createGrant';
+/** The report keys the tokenizer's operations are counted under. */
+export type OperationKey = `${Operation}${'Success' | 'Failure'}`;
 
 const PATHS: Readonly<Record<Operation, string>> = { tokenize: '/tokenize', detokenize: '/detokenize', createGrant: '/grants' };
-const KEYS: Readonly<Record<Operation, { success: ReportKey; failure: ReportKey }>> = {
-  tokenize: { success: 'tokenizeSuccess', failure: 'tokenizeFailure' },
-  detokenize: { success: 'detokenizeSuccess', failure: 'detokenizeFailure' },
-  createGrant: { success: 'createGrantSuccess', failure: 'createGrantFailure' },
-};
 
 export interface OperationResult {
   readonly status: number;
   readonly body: Record<string, unknown>;
 }
 
-export interface TokenizerClient {
+export interface TokenizerClient<M extends Record<OperationKey, number> = Record<OperationKey, number>> {
   /** Operations answered so far, per report key. */
-  readonly counts: ReportMetrics;
+  readonly counts: M;
   /** Requests that got no answer (connection refused, timeout). */
   unanswered(): number;
   call(operation: Operation, body: unknown): Promise<OperationResult | undefined>;
@@ -30,8 +27,7 @@ export interface TokenizerClient {
   createGrant(token: string): Promise<number | undefined>;
 }
 
-export function createTokenizerClient(baseUrl: string, timeoutMs = 5_000): TokenizerClient {
-  const counts: ReportMetrics = zeroMetrics();
+export function createTokenizerClient<M extends Record<OperationKey, number>>(baseUrl: string, counts: M, timeoutMs = 5_000): TokenizerClient<M> {
   let unanswered = 0;
   const call = async (operation: Operation, body: unknown): Promise<OperationResult | undefined> => {
     let response: Response;
@@ -47,7 +43,7 @@ export function createTokenizerClient(baseUrl: string, timeoutMs = 5_000): Token
       return undefined;
     }
     const parsed = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    const key = response.ok ? KEYS[operation].success : KEYS[operation].failure;
+    const key: OperationKey = `${operation}${response.ok ? 'Success' : 'Failure'}`;
     counts[key]++;
     return { status: response.status, body: parsed };
   };
@@ -67,9 +63,4 @@ export function createTokenizerClient(baseUrl: string, timeoutMs = 5_000): Token
       return (await call('createGrant', { token }))?.status;
     },
   };
-}
-
-/** `a + b` per report key. */
-export function addMetrics(a: ReportMetrics, b: ReportMetrics): ReportMetrics {
-  return Object.fromEntries(REPORT_KEYS.map((key) => [key, a[key] + b[key]])) as ReportMetrics;
 }

@@ -1,12 +1,13 @@
 // Reads what a running receiver holds through its public interfaces: the stats API (admin bearer
 // token) for per-metric totals, and its Prometheus /metrics for the reports it accepted since it
-// started.
+// started. The caller names the report keys to sum (the catalog's), so this package stays free of
+// the product packages it starts.
 
-import { DAY_MS, REPORT_KEYS, zeroMetrics, type ReportMetrics } from '@lunadefend/config';
+const DAY_MS = 86_400_000;
 
-export interface ReceiverTotals {
+export interface ReceiverTotals<K extends string> {
   /** Sum of every counted report over the day range, per metric. */
-  readonly totals: ReportMetrics;
+  readonly totals: Record<K, number>;
   /** Most distinct deployments seen on one day of the range. */
   readonly deployments: number;
   /** Days in the range with at least one counted report. */
@@ -26,16 +27,16 @@ export function utcDay(ms: number): string {
  * Totals over the UTC days from yesterday to tomorrow, so windows around midnight are all included
  * (a report belongs to the day of its window start).
  */
-export async function receiverTotals(baseUrl: string, adminToken: string, nowMs = Date.now()): Promise<ReceiverTotals> {
+export async function receiverTotals<K extends string>(baseUrl: string, adminToken: string, keys: readonly K[], nowMs = Date.now()): Promise<ReceiverTotals<K>> {
   const url = new URL('/v1/stats/daily', baseUrl);
   url.searchParams.set('from', utcDay(nowMs - DAY_MS));
   url.searchParams.set('to', utcDay(nowMs + DAY_MS));
   const response = await fetch(url, { headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`GET /v1/stats/daily answered ${response.status}`);
   const answer = (await response.json()) as DailyStatsAnswer;
-  const totals = zeroMetrics();
+  const totals = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
   for (const day of answer.days) {
-    for (const key of REPORT_KEYS) totals[key] += day.totals[key] ?? 0;
+    for (const key of keys) totals[key] += day.totals[key] ?? 0;
   }
   return { totals, deployments: Math.max(0, ...answer.days.map((d) => d.activeDeployments)), days: answer.days.length };
 }

@@ -1,5 +1,5 @@
-// A real OTLP/HTTP endpoint for tests: listens on 127.0.0.1 port 0, answers 200 `{}` to
-// every POST, and records each request body (parsed JSON) and every TCP connection it sees.
+// A real OTLP/HTTP endpoint for tests: listens on 127.0.0.1 port 0, answers 200 `{}` to every
+// POST, and records each request body (parsed JSON) and every TCP connection it sees.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,15 +1,16 @@
-// Real processes for end-to-end tests and the local demo: spawn a built entry point, read its
-// JSON-line logs, wait for the line that announces its port, stop it with a signal (and SIGKILL
-// when it does not go in time). Every process spawned here is tracked, so a test's afterEach or
-// the demo's signal handler can stop whatever is still running, even after a failure.
+// The one launcher of real processes, for tests, the local demo and benchmarks: spawn a built
+// entry point, read its JSON-line logs, wait for the line that announces its port, stop it with a
+// signal (and SIGKILL when it does not go in time). Every process spawned here is tracked, so a
+// test's afterEach or the demo's signal handler can stop whatever is still running, even after a
+// failure. `runEntry` runs a CLI command to completion the same way.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (this file is test/src/support/ or test/dist/support/). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The repository root (this file is testkit/src/ or testkit/dist/). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Entry points of the three runnable parts, relative to the repository root. */
 export const ENTRY_POINTS = {
@@ -58,6 +59,11 @@ export interface SpawnOptions {
 }
 
 const live = new Set<ServiceProcess>();
+
+/** The child's environment: PATH and HOME, then only what the caller gives. */
+function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, ...env };
+}
 let exitHookInstalled = false;
 
 /** Spawns `node <entry> ...args` from the repository root with a clean telemetry environment. */
@@ -69,7 +75,7 @@ export function spawnService(options: SpawnOptions): ServiceProcess {
   }
   const child = spawn(process.execPath, [options.entry, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
   });
@@ -173,4 +179,25 @@ export function killAllServicesNow(): void {
 export async function listeningPort(service: ServiceProcess, timeoutMs?: number): Promise<number> {
   const line = await service.waitForLine((l) => l.msg === 'listening' && typeof l.port === 'number', timeoutMs);
   return line.port as number;
+}
+
+export interface EntryResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `node <entry> ...args` from the repository root to completion (a CLI command, as an operator would). */
+export function runEntry(entry: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000): EntryResult {
+  const result = spawnSync(process.execPath, [entry, ...args], { cwd: REPO_ROOT, env: childEnv(env), encoding: 'utf8', timeout: timeoutMs });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `runEntry` without blocking this process: for a command that talks to a server this process runs. */
+export function runEntryAsync(entry: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<EntryResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [entry, ...args], { cwd: REPO_ROOT, env: childEnv(env), timeout: timeoutMs }, (error, stdout, stderr) =>
+      resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr }),
+    );
+  });
 }
