@@ -1,6 +1,7 @@
-// The collector as one component: decides the mode, opens the state (never in off mode), builds
-// the pipeline, serves own metrics and health, and runs the seal/export tick. Tests inject the
-// clock, randomness and environment, and may drive sealDue()/exportDue() themselves.
+// The collector as one component, its composition root: decides the mode, opens the state (never
+// in off mode), builds the pipeline, serves own metrics and health, and starts the seal/export
+// schedule (schedule/seal-export-schedule.ts). Tests inject the clock, randomness and environment,
+// and may drive sealDue()/exportDue() themselves.
 
 import { configuredStackId as stackIdFromEnv, decideTelemetryMode, type CollectorConfig, type TelemetryMode } from '@lunadefend/config';
 import { pino } from 'pino';
@@ -9,9 +10,10 @@ import { CollectorError, isRetryable } from './errors.js';
 import type { ExportSummary } from './export/report-exporter.js';
 import type { MetricsRequest } from './model/metrics-request.js';
 import { buildPipeline } from './pipeline.js';
+import { createSealExportSchedule } from './schedule/seal-export-schedule.js';
 import { clearFaultNote, writeFaultNote } from './state/fault-note.js';
 import { createStateHandle, type StateHandle } from './state/state-handle.js';
-import { META } from './state/state-identity.js';
+import { START_NOTICES } from './state/notice-board.js';
 import type { StateStore } from './state/state-store.js';
 import { createHealthEndpoint, createMetricsEndpoint, type HealthVerdict } from './telemetry/own-endpoints.js';
 import { createOwnMetrics, type OwnMetrics } from './telemetry/own-metrics.js';
@@ -101,32 +103,24 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
     ? createHealthEndpoint({ endpoint: config.extensions.health_check.endpoint, mode: decision.mode, check: checkHealth })
     : undefined;
 
-  let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> | undefined;
+  // Off mode has no state, so nothing to seal or send: no schedule.
+  const schedule =
+    state === undefined || pipeline.sealer === undefined || pipeline.exporter === undefined
+      ? undefined
+      : createSealExportSchedule({
+          state,
+          sealer: pipeline.sealer,
+          exporter: pipeline.exporter,
+          periodMs: options.tickMs ?? Math.max(50, Math.min(1000, Math.floor(config.processors.lunadefend_aggregate.window / 4))),
+          now,
+          metrics,
+          logger,
+          afterTick: () => {
+            if (pipeline.exporter?.wedged() !== undefined || state.fault() !== undefined || noted !== undefined) checkHealth();
+          },
+        });
   let started = false;
   let stopped: Promise<void> | undefined;
-
-  const sealDue = (): number => {
-    if (state === undefined || pipeline.sealer === undefined) return 0;
-    const sealer = pipeline.sealer;
-    try {
-      const result = state.write((store) => sealer.sealDue(store, now()));
-      if (result.sealed > 0) {
-        metrics.reportsSealed(result.sealed);
-        logger.info({ reports: result.sealed }, 'seal: window sealed into the outbox');
-      }
-      return result.sealed;
-    } catch {
-      return 0; // logged by the state handle; the next tick seals it
-    }
-  };
-  const exportDue = async (): Promise<ExportSummary> =>
-    pipeline.exporter === undefined ? { delivered: 0, retried: 0, deadLettered: 0, expired: 0 } : pipeline.exporter.exportDue();
-  const tick = async (): Promise<void> => {
-    sealDue();
-    await exportDue();
-    if (pipeline.exporter?.wedged() !== undefined || state?.fault() !== undefined || noted !== undefined) checkHealth();
-  };
 
   const collector: Collector = {
     mode: decision.mode,
@@ -136,9 +130,9 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
     otlpAddress: () => pipeline.intake.address(),
     metricsAddress: () => metricsEndpoint.address(),
     healthAddress: () => health?.address() ?? { host: '', port: 0 },
-    sealDue,
-    exportDue,
-    tick,
+    sealDue: () => schedule?.sealDue() ?? 0,
+    exportDue: async (): Promise<ExportSummary> => schedule?.exportDue() ?? { delivered: 0, retried: 0, deadLettered: 0, expired: 0 },
+    tick: async () => schedule?.tick(),
     async start() {
       if (started) return;
       started = true;
@@ -147,7 +141,7 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
         // Opening early surfaces a broken directory at once: a directory that cannot be written yet
         // still starts (503 until it recovers); a locked directory or an unusable file stops here.
         try {
-          state.write((store) => store.metadata.set(META.lastStart, JSON.stringify({ atMs: now(), mode: decision.mode, decidedBy: decision.decidedBy })));
+          state.write((store) => START_NOTICES.lastStart.set(store, { atMs: now(), mode: decision.mode, decidedBy: decision.decidedBy }));
         } catch (error) {
           if (error instanceof CollectorError && !isRetryable(error.code)) {
             state.close();
@@ -176,22 +170,15 @@ export function createCollector(config: CollectorConfig, options: CollectorOptio
         { component: 'otlp', host: otlp.host, port: otlp.port, mode: decision.mode, modeDecidedBy: decision.decidedBy, metricsPort: metricsEndpoint.address().port, healthPort: health?.address().port },
         'listening',
       );
-      if (options.schedule !== false && state !== undefined) {
-        const period = options.tickMs ?? Math.max(50, Math.min(1000, Math.floor(config.processors.lunadefend_aggregate.window / 4)));
-        timer = setInterval(() => {
-          ticking ??= tick().finally(() => {
-            ticking = undefined;
-          });
-        }, period);
-        timer.unref();
-      }
+      if (options.schedule !== false) await schedule?.start();
     },
     shutdown() {
       stopped ??= (async () => {
-        if (timer !== undefined) clearInterval(timer);
-        // Nothing is sealed early: an open window stays open in the state file for the next start.
+        // The timer stops at once; a tick in flight finishes. Nothing is sealed early: an open
+        // window stays open in the state file for the next start.
+        const scheduleStopped = schedule?.shutdown();
         await pipeline.intake.shutdown();
-        await ticking;
+        await scheduleStopped;
         await metricsEndpoint.shutdown();
         await health?.shutdown();
         state?.close();

@@ -71,6 +71,31 @@ function productFiles(): Map<string, string> {
   return files;
 }
 
+/** Who may write each section of the state file's notice board (state/notice-board.ts). */
+const NOTICE_OWNERS: Readonly<Record<string, readonly string[]>> = {
+  IDENTITY_NOTICES: ['state/state-identity.ts'],
+  DELTA_NOTICES: ['delta/'],
+  EXPORT_NOTICES: ['export/'],
+  START_NOTICES: ['collector.ts'],
+  VERIFY_NOTICES: ['transparency/'],
+  HEALTH_NOTICES: ['state/state-handle.ts'],
+};
+
+/** Writes to the notice board from a file that does not own the section, and raw uses of the table. */
+export function wrongNoticeWriters(files: ReadonlyMap<string, string>): string[] {
+  const wrong: string[] = [];
+  for (const [file, text] of files) {
+    if (file.startsWith('testing/')) continue;
+    if (file !== 'state/notice-board.ts' && /\.metadata\.(get|set)\(/.test(text)) wrong.push(`${file} uses the metadata table directly`);
+    for (const m of text.matchAll(/\b([A-Z]+_NOTICES)\.\w+\.set\(/g)) {
+      const section = m[1] as string;
+      const owners = NOTICE_OWNERS[section] ?? [];
+      if (!owners.some((owner) => file === owner || (owner.endsWith('/') && file.startsWith(owner)))) wrong.push(`${file} writes ${section}`);
+    }
+  }
+  return [...new Set(wrong)].sort();
+}
+
 describe('import direction', () => {
   it('places every product file of the collector in a layer', () => {
     const unplaced = [...productFiles().keys()].filter((file) => roomOf(file) !== 'testing/' && layerOf(roomOf(file) as string) === -1);
@@ -79,6 +104,15 @@ describe('import direction', () => {
 
   it('has no product file import a higher layer, a sibling stage or test support', () => {
     expect(wrongImports(productFiles())).toEqual([]);
+  });
+
+  it('has each note of the state file written only by its owner', () => {
+    expect(wrongNoticeWriters(productFiles())).toEqual([]);
+    const planted = new Map([
+      ['window/sealer.ts', 'EXPORT_NOTICES.lastSend.set(store, x); store.metadata.set("k", "v");'],
+      ['export/report-exporter.ts', 'EXPORT_NOTICES.lastSend.set(store, x); IDENTITY_NOTICES.epochNs.get(store);'],
+    ]);
+    expect(wrongNoticeWriters(planted)).toEqual(['window/sealer.ts uses the metadata table directly', 'window/sealer.ts writes EXPORT_NOTICES']);
   });
 
   it('finds an upward import, a stage importing a stage, and product code importing test support', () => {

@@ -8,6 +8,7 @@ import { createAggregatingConsumer } from './aggregate/aggregating-consumer.js';
 import { createDiscardingConsumer } from './aggregate/discarding-consumer.js';
 import { createToDelta } from './delta/to-delta.js';
 import { createHttpTransport } from './export/http-transport.js';
+import { createLedgerOnlyTransport } from './export/ledger-only-transport.js';
 import { createReportExporter, type ReportExporter } from './export/report-exporter.js';
 import { createOtlpHttpIntake, type OtlpHttpIntake } from './otlp/index.js';
 import type { StateHandle } from './state/state-handle.js';
@@ -68,7 +69,10 @@ export function buildPipeline(config: CollectorConfig, deps: PipelineDeps): Pipe
     exporter = createReportExporter({
       state: deps.state,
       // local: reports go to the ledger and nothing ever connects to the endpoint.
-      transport: deps.mode === 'local' ? 'local' : createHttpTransport({ endpoint: exporterConfig.endpoint, timeoutMs: exporterConfig.timeout, ingestKey: exporterConfig.ingest_key }),
+      transport:
+        deps.mode === 'local'
+          ? createLedgerOnlyTransport()
+          : createHttpTransport({ endpoint: exporterConfig.endpoint, timeoutMs: exporterConfig.timeout, ingestKey: exporterConfig.ingest_key, onAttempt: deps.metrics.exportAttempt }),
       retry: { initialIntervalMs: exporterConfig.retry_on_failure.initial_interval, maxIntervalMs: exporterConfig.retry_on_failure.max_interval },
       maxAgeMs: exporterConfig.retry_on_failure.max_age,
       now: deps.now,

@@ -13,7 +13,8 @@
 // was ahead; it is lowered to now (still no earlier than the file's real birth) and stored.
 
 import type { StateStore } from '../state/state-store.js';
-import { META } from '../state/state-identity.js';
+import { DELTA_NOTICES } from '../state/notice-board.js';
+import { lowerStateEpoch } from '../state/state-identity.js';
 import { TEMPORALITY_CUMULATIVE, type DeltaPoint, type FilteredPoint, type StreamKey } from '../model/points.js';
 import { createTally, type DropReason, type ReasonTally, type RejectReason } from '../model/reasons.js';
 import { cumulativeToDelta } from './cumulative-to-delta.js';
@@ -74,7 +75,7 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
         owners.clear();
         held.clear();
       }
-      evictedUpToNs ??= BigInt(store.metadata.get(META.evictedStartNs) ?? '0');
+      evictedUpToNs ??= DELTA_NOTICES.evictedStartNs.get(store) ?? 0n;
       let epochLoweredToNs: bigint | undefined;
       let countFromNs = loweredEpochNs !== undefined && loweredEpochNs < epochNs ? loweredEpochNs : epochNs;
       const nowNs = BigInt(Math.trunc(nowMs)) * 1_000_000n;
@@ -82,7 +83,7 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
         countFromNs = nowNs;
         loweredEpochNs = nowNs;
         epochLoweredToNs = nowNs;
-        store.metadata.set(META.epochNs, nowNs.toString());
+        lowerStateEpoch(store, nowNs);
       }
       for (const point of points) {
         if (point.temporality !== TEMPORALITY_CUMULATIVE || point.streamKey === undefined) {
@@ -97,7 +98,7 @@ export function createToDelta(options: ToDeltaOptions): ToDelta {
             evicted += eviction.evicted;
             if (eviction.maxStartNs !== undefined && eviction.maxStartNs > evictedUpToNs) {
               evictedUpToNs = eviction.maxStartNs;
-              store.metadata.set(META.evictedStartNs, evictedUpToNs.toString());
+              DELTA_NOTICES.evictedStartNs.set(store, evictedUpToNs);
             }
           }
           if (streams.size() >= options.maxStreams) {

@@ -5,6 +5,7 @@
 // round trip; only skews well beyond that are warned about.
 
 import type { Logger } from '../component.js';
+import type { StoredClockSkew } from '../state/notice-board.js';
 
 /** Beyond this the clocks are said to disagree (the receiver's own tolerance is minutes). */
 export const SKEW_WARN_MS = 60_000;
@@ -14,13 +15,8 @@ export interface ClockSkew {
   observe(serverDate: string | undefined, sentAtMs: number, answeredAtMs: number): void;
   /** Receiver minus collector in ms, or undefined before any measure. */
   skewMs(): number | undefined;
-  /** The JSON kept in the state file for `status`, or undefined before any measure. */
-  metadata(): string | undefined;
-}
-
-export interface StoredClockSkew {
-  readonly skewMs: number;
-  readonly atMs: number;
+  /** The last measure, kept in the state file for `status`; undefined before any measure. */
+  last(): StoredClockSkew | undefined;
 }
 
 export function createClockSkew(options: { readonly logger: Logger; readonly warnMs?: number }): ClockSkew {
@@ -48,7 +44,7 @@ export function createClockSkew(options: { readonly logger: Logger; readonly war
       warned = off;
     },
     skewMs: () => last?.skewMs,
-    metadata: () => (last === undefined ? undefined : JSON.stringify(last)),
+    last: () => last,
   };
 }
 

@@ -1,30 +1,16 @@
-// One POST of a report body to the receiver, classified once: delivered (any 2xx, including
-// 200 "duplicate"), retryable (429, 5xx, network error, timeout, a window the receiver's clock
-// has not reached yet, a receiver older than our report schema version) or rejected (any other
-// status). The body is sent exactly as stored; the response body is read only for a short error
-// code. `timeoutMs` bounds the whole exchange — connect, request and response together — so a
+// One POST of a report body to the receiver. Each answer is named once: delivered (any 2xx,
+// including 200 "duplicate"), or a failure with its error code — EXPORT_THROTTLED (429, 5xx),
+// EXPORT_NETWORK, EXPORT_TIMEOUT, EXPORT_WINDOW_IN_FUTURE (a window the receiver's clock has not
+// reached yet), EXPORT_SCHEMA_VERSION (a receiver older than our report schema version) or
+// EXPORT_REJECTED (any other status); whether that code is retried is the error table's call.
+// The body is sent exactly as stored; the response body is read only for a short error code.
+// `timeoutMs` bounds the whole exchange — connect, request and response together — so a
 // receiver trickling bytes costs at most that.
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { receiptFromJson, type Receipt } from '@lunadefend/config';
-import type { CollectorErrorCode } from '../errors.js';
-
-/** What every answer carries beside its outcome: the receiver's Date header, for clock skew. */
-interface Answered {
-  readonly serverDate?: string | undefined;
-}
-
-export type SendResult =
-  /** `receipt`: where the receiver's transparency log holds the report, when it answered with one. */
-  | ({ readonly kind: 'delivered'; readonly status: number; readonly duplicate: boolean; readonly receipt?: Receipt | undefined } & Answered)
-  | ({ readonly kind: 'retryable'; readonly code: CollectorErrorCode; readonly status: number | null; readonly retryAfter: string | undefined; readonly detail: string } & Answered)
-  | ({ readonly kind: 'rejected'; readonly status: number; readonly error: string } & Answered);
-
-export interface ReportTransport {
-  /** Never throws: every outcome is a SendResult. */
-  send(body: string): Promise<SendResult>;
-}
+import { sendFailed, type DeliveredOutcome, type ReportTransport, type SendResult } from './report-transport.js';
 
 const MAX_RESPONSE_BYTES = 16 * 1024;
 
@@ -33,6 +19,8 @@ export function createHttpTransport(options: {
   readonly timeoutMs: number;
   /** Sent as Authorization: Bearer when set (a receiver with ingest keys); never logged. */
   readonly ingestKey?: string;
+  /** Called once per POST (the collector counts export attempts). */
+  readonly onAttempt?: () => void;
 }): ReportTransport {
   const auth = options.ingestKey === undefined || options.ingestKey === '' ? {} : { authorization: `Bearer ${options.ingestKey}` };
   const url = new URL(options.endpoint);
@@ -41,6 +29,7 @@ export function createHttpTransport(options: {
     send: (body) =>
       new Promise<SendResult>((resolve) => {
         const payload = Buffer.from(body, 'utf8');
+        options.onAttempt?.();
         let settled = false;
         const finish = (result: SendResult) => {
           if (!settled) {
@@ -56,17 +45,17 @@ export function createHttpTransport(options: {
         });
         // A total deadline, not a socket idle timeout: each trickled byte would reset that one.
         const deadline = setTimeout(() => {
-          finish({ kind: 'retryable', code: 'EXPORT_TIMEOUT', status: null, retryAfter: undefined, detail: `no complete response within ${options.timeoutMs} ms` });
+          finish(sendFailed({ code: 'EXPORT_TIMEOUT', status: null, detail: `no complete response within ${options.timeoutMs} ms` }));
           req.destroy();
         }, options.timeoutMs);
         deadline.unref();
         req.on('error', (error: NodeJS.ErrnoException) => {
-          finish({ kind: 'retryable', code: 'EXPORT_NETWORK', status: null, retryAfter: undefined, detail: error.code ?? 'network error' });
+          finish(sendFailed({ code: 'EXPORT_NETWORK', status: null, detail: error.code ?? 'network error' }));
         });
         req.on('response', (res) => {
           readBody(res).then(
             (text) => finish(classify(res, text)),
-            () => finish({ kind: 'retryable', code: 'EXPORT_NETWORK', status: res.statusCode ?? null, retryAfter: undefined, detail: 'response interrupted', serverDate: res.headers.date }),
+            () => finish(sendFailed({ code: 'EXPORT_NETWORK', status: res.statusCode ?? null, detail: 'response interrupted', serverDate: res.headers.date })),
           );
         });
         req.end(payload);
@@ -79,23 +68,21 @@ function classify(res: IncomingMessage, text: string): SendResult {
   const serverDate = res.headers.date;
   if (status >= 200 && status < 300) return { kind: 'delivered', status, ...deliveredAnswer(text), serverDate };
   const retryAfter = typeof res.headers['retry-after'] === 'string' ? res.headers['retry-after'] : undefined;
-  if (status === 429 || status >= 500) return { kind: 'retryable', code: 'EXPORT_THROTTLED', status, retryAfter, detail: `HTTP ${status}`, serverDate };
-  const error = describeError(status, text);
-  // Our clock is ahead of the receiver's: the window is valid, only early. Never a dead letter.
-  if (status === 400 && errorCode(text) === 'window_in_future') {
-    return { kind: 'retryable', code: 'EXPORT_WINDOW_IN_FUTURE', status, retryAfter, detail: error, serverDate };
-  }
-  if (isSchemaVersionMismatch(text)) return { kind: 'retryable', code: 'EXPORT_SCHEMA_VERSION', status, retryAfter, detail: error, serverDate };
-  return { kind: 'rejected', status, error, serverDate };
+  if (status === 429 || status >= 500) return sendFailed({ code: 'EXPORT_THROTTLED', status, retryAfter, detail: `HTTP ${status}`, serverDate });
+  const detail = describeError(status, text);
+  // Our clock is ahead of the receiver's: the window is valid, only early.
+  if (status === 400 && errorCode(text) === 'window_in_future') return sendFailed({ code: 'EXPORT_WINDOW_IN_FUTURE', status, retryAfter, detail, serverDate });
+  if (isSchemaVersionMismatch(text)) return sendFailed({ code: 'EXPORT_SCHEMA_VERSION', status, retryAfter, detail, serverDate });
+  return sendFailed({ code: 'EXPORT_REJECTED', status, retryAfter, detail, serverDate });
 }
 
 /** The receiver answers {"status":"accepted"|"duplicate","receipt":{…}}; a repeated report_id is "duplicate". */
-function deliveredAnswer(text: string): { duplicate: boolean; receipt?: Receipt | undefined } {
+function deliveredAnswer(text: string): { outcome: DeliveredOutcome; receipt?: Receipt | undefined } {
   try {
     const parsed = JSON.parse(text) as { status?: unknown; receipt?: unknown };
-    return { duplicate: parsed.status === 'duplicate', receipt: receiptFromJson(parsed.receipt) };
+    return { outcome: parsed.status === 'duplicate' ? 'duplicate' : 'accepted', receipt: receiptFromJson(parsed.receipt) };
   } catch {
-    return { duplicate: false };
+    return { outcome: 'accepted' };
   }
 }
 

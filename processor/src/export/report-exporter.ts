@@ -1,6 +1,7 @@
-// The report exporter: sends due outbox entries one at a time, exactly as stored. Delivered (2xx,
-// including 200 "duplicate") → the entry leaves the outbox and its exact bytes enter the ledger,
-// in one transaction. Retryable → rescheduled (backoff + jitter, or Retry-After), forever until
+// The report exporter: sends due outbox entries one at a time, exactly as stored, through its
+// transport (HTTP, or the ledger alone in `local` mode). Delivered (2xx, including 200
+// "duplicate", or local) → the entry leaves the outbox and its exact bytes enter the ledger, in
+// one transaction. Retryable → rescheduled (backoff + jitter, or Retry-After), forever until
 // max_age after the window's end, then dropped and counted. Rejected (other 4xx) → dead letter.
 // Unlike exporterhelper, there is no max_elapsed_time short of max_age and nothing is deleted on
 // shutdown: an interrupted send is simply retried after restart (the receiver removes duplicates).
@@ -8,10 +9,10 @@
 // neither hammers the receiver nor blocks the reports behind it; three in a row is "wedged".
 import type { Logger } from '../component.js';
 import type { StateHandle } from '../state/state-handle.js';
-import { META } from '../state/state-identity.js';
+import { EXPORT_NOTICES } from '../state/notice-board.js';
 import type { OutboxEntry } from '../model/rows.js';
 import type { OwnMetrics } from '../telemetry/own-metrics.js';
-import type { ReportTransport, SendResult } from './http-transport.js';
+import type { ReportTransport } from './report-transport.js';
 import { createClockSkew, type ClockSkew } from './clock-skew.js';
 import { backoffDelayMs, parseRetryAfterMs, type RetrySettings } from './retry-policy.js';
 
@@ -42,8 +43,8 @@ export interface ReportExporter {
 
 export interface ReportExporterOptions {
   readonly state: StateHandle;
-  /** The network transport, or 'local' to keep reports in the ledger without connecting. */
-  readonly transport: ReportTransport | 'local';
+  /** HTTP to the receiver, or the ledger-only transport of `local` mode. */
+  readonly transport: ReportTransport;
   readonly retry: RetrySettings;
   readonly maxAgeMs: number;
   readonly now: () => number;
@@ -65,37 +66,32 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
     if (nowMs > entry.windowEndMs + options.maxAgeMs) {
       options.state.write((store) => {
         store.outbox.delete(entry.reportId);
-        const expired = Number(store.metadata.get(META.reportsExpired) ?? '0') + 1;
-        store.metadata.set(META.reportsExpired, String(expired));
+        EXPORT_NOTICES.reportsExpired.set(store, (EXPORT_NOTICES.reportsExpired.get(store) ?? 0) + 1);
       });
       options.metrics.reportExpired();
       options.logger.warn({ code: 'REPORT_EXPIRED', attempts: entry.attempts }, 'export: a report passed max_age undelivered; dropped');
       summary.expired++;
       return;
     }
-    let result: SendResult = { kind: 'delivered', status: 0, duplicate: false };
-    if (options.transport !== 'local') {
-      options.metrics.exportAttempt();
-      result = await options.transport.send(entry.body);
-      clockSkew.observe(result.serverDate, nowMs, options.now());
-    }
+    const result = await options.transport.send(entry.body);
+    clockSkew.observe(result.serverDate, nowMs, options.now());
     const doneMs = options.now();
-    const skewMeta = clockSkew.metadata();
+    const skew = clockSkew.last();
     if (result.kind === 'delivered') {
-      const outcome = options.transport === 'local' ? 'local' : result.duplicate ? 'duplicate' : 'accepted';
+      const { outcome, status } = result;
       options.state.write((store) => {
         store.outbox.delete(entry.reportId);
         store.ledger.append({
           reportId: entry.reportId,
           deliveredAtMs: doneMs,
           outcome,
-          status: options.transport === 'local' ? null : result.status,
+          status,
           body: entry.body,
           leafIndex: result.receipt?.leafIndex ?? null,
           leafHash: result.receipt?.leafHash.toString('hex') ?? null,
         });
-        store.metadata.set(META.lastSend, JSON.stringify({ atMs: doneMs, outcome, status: options.transport === 'local' ? null : result.status }));
-        if (skewMeta !== undefined) store.metadata.set(META.clockSkew, skewMeta);
+        EXPORT_NOTICES.lastSend.set(store, { atMs: doneMs, outcome, status });
+        if (skew !== undefined) EXPORT_NOTICES.clockSkew.set(store, skew);
       });
       options.metrics.reportDelivered(outcome);
       summary.delivered++;
@@ -104,8 +100,8 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
       const delayMs = parseRetryAfterMs(result.retryAfter, doneMs) ?? backoffDelayMs(attempts, options.retry, options.random);
       options.state.write((store) => {
         store.outbox.reschedule(entry.reportId, doneMs + delayMs, attempts, `${result.code}: ${result.detail}`);
-        store.metadata.set(META.lastSend, JSON.stringify({ atMs: doneMs, outcome: 'retry', code: result.code, status: result.status }));
-        if (skewMeta !== undefined) store.metadata.set(META.clockSkew, skewMeta);
+        EXPORT_NOTICES.lastSend.set(store, { atMs: doneMs, outcome: 'retry', code: result.code, status: result.status });
+        if (skew !== undefined) EXPORT_NOTICES.clockSkew.set(store, skew);
       });
       options.metrics.exportFailure('retryable');
       options.logger.warn({ code: result.code, status: result.status, attempts, retryInMs: delayMs }, 'export: send failed; will retry');
@@ -114,11 +110,11 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
       options.state.write((store) => {
         store.outbox.delete(entry.reportId);
         store.deadLetters.insert({ reportId: entry.reportId, windowEndMs: entry.windowEndMs, body: entry.body, status: result.status, error: result.error, deadAtMs: doneMs });
-        store.metadata.set(META.lastSend, JSON.stringify({ atMs: doneMs, outcome: 'dead_letter', code: 'EXPORT_REJECTED', status: result.status }));
-        if (skewMeta !== undefined) store.metadata.set(META.clockSkew, skewMeta);
+        EXPORT_NOTICES.lastSend.set(store, { atMs: doneMs, outcome: 'dead_letter', code: result.code, status: result.status });
+        if (skew !== undefined) EXPORT_NOTICES.clockSkew.set(store, skew);
       });
       options.metrics.exportFailure('permanent');
-      options.logger.error({ code: 'EXPORT_REJECTED', status: result.status }, 'export: the receiver rejected a report; moved to dead letters (see `lunadefend-collector status`)');
+      options.logger.error({ code: result.code, status: result.status }, 'export: the receiver rejected a report; moved to dead letters (see `lunadefend-collector status`)');
       summary.deadLettered++;
     }
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeProtobufMetricsRequest } from './decode-protobuf.js';
 import { OtlpDecodeError } from './decode-error.js';
 import { countDataPoints, type MetricsRequest } from '../model/metrics-request.js';
-import { createOtlpReferenceCodec } from './reference-codec.js';
+import { createOtlpReferenceCodec } from '../testing/reference-codec.js';
 
 const codec = createOtlpReferenceCodec();
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });

@@ -7,7 +7,7 @@ import type { ConsumeOutcome, MetricsConsumer } from '../component.js';
 import type { IntakeRefusal } from '../model/reasons.js';
 import { createOtlpHttpIntake, type OtlpHttpIntake } from './http-intake.js';
 import { countDataPoints, type MetricsRequest } from '../model/metrics-request.js';
-import { createOtlpReferenceCodec } from './reference-codec.js';
+import { createOtlpReferenceCodec } from '../testing/reference-codec.js';
 
 const codec = createOtlpReferenceCodec();
 const PROTOBUF = { 'Content-Type': 'application/x-protobuf' };

@@ -1,4 +1,4 @@
-// Public API of the OTLP/HTTP intake. The protobufjs reference codec (reference-codec.ts) is for
+// Public API of the OTLP/HTTP intake. The protobufjs reference codec (testing/reference-codec.ts) is for
 // tests and benchmarks and is imported from its own file, so the collector never loads protobufjs.
 export { createOtlpHttpIntake, type OtlpHttpIntake, type OtlpHttpIntakeOptions } from './http-intake.js';
 export { decodeProtobufMetricsRequest } from './decode-protobuf.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOtlpReferenceCodec } from './reference-codec.js';
+import { createOtlpReferenceCodec } from '../testing/reference-codec.js';
 import { encodeExportMetricsResponse, encodeStatus, GRPC_CODE } from './responses.js';
 
 const codec = createOtlpReferenceCodec();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type Collector } from '../collector.js';
-import { createOtlpReferenceCodec } from '../otlp/reference-codec.js';
+import { createOtlpReferenceCodec } from '../testing/reference-codec.js';
 import { startCaptureReceiver, type CaptureReceiver } from '../testing/capture-receiver.js';
 import { captureLogger, makeFixture, manualClock, type Fixture } from '../testing/collector-fixture.js';
 import { getText, postOtlp } from '../testing/otlp-http.js';

@@ -11,6 +11,7 @@ import type { Logger } from '../component.js';
 import { CollectorError, isRetryable } from '../errors.js';
 import { stateFileProblem } from './state-file-check.js';
 import { checkStateIntegrity } from './integrity.js';
+import { HEALTH_NOTICES } from './notice-board.js';
 import { loadStateIdentity, type StateIdentity } from './state-identity.js';
 import { lockStateDirectory, type StateLock } from './state-lock.js';
 import { openStateStore, toStateError, type StateStore } from './state-store.js';
@@ -143,7 +144,7 @@ export function createStateHandle(options: StateHandleOptions): StateHandle {
     fault: () => (corrupt === undefined ? undefined : { code: 'STATE_CORRUPT', reason: corrupt.reason }),
     probe() {
       try {
-        this.write((s) => s.metadata.set('health_probe', String(options.now())));
+        this.write((s) => HEALTH_NOTICES.probe.set(s, options.now()));
         return true;
       } catch {
         return false;

@@ -3,25 +3,8 @@
 // once, in one transaction, the first time the file is opened for writing.
 
 import { randomBytes, randomUUID } from 'node:crypto';
+import { IDENTITY_NOTICES } from './notice-board.js';
 import type { StateStore } from './state-store.js';
-
-export const META = {
-  epochNs: 'epoch_ns',
-  fallbackStackId: 'fallback_stack_id',
-  streamKeySecret: 'stream_key_secret',
-  /** Latest start time of any evicted stream: a stream first seen with a start at or before it may have been counted already. */
-  evictedStartNs: 'evicted_start_ns',
-  lastSend: 'last_send',
-  /** The receiver's clock minus ours as last measured from its Date header: status shows it. */
-  clockSkew: 'clock_skew',
-  /** Mode of the collector that last started on this state file: status shows it beside its own decision. */
-  lastStart: 'last_start',
-  reportsExpired: 'reports_expired',
-  /** The receiver's log key trusted on first use by `verify` (when none is pinned in configuration). */
-  logPublicKey: 'log_public_key',
-  /** The last checkpoint `verify` checked; the next one must extend it. */
-  logCheckpoint: 'log_checkpoint',
-} as const;
 
 export interface StateIdentity {
   readonly epochNs: bigint;
@@ -37,21 +20,29 @@ export interface IdentityOptions {
 /** Reads the identity of the state file, creating it on first use. */
 export function loadStateIdentity(store: StateStore, options: IdentityOptions): StateIdentity {
   return store.transaction(() => {
-    let epoch = store.metadata.get(META.epochNs);
-    if (epoch === undefined) {
-      epoch = (BigInt(options.nowMs) * 1_000_000n).toString();
-      store.metadata.set(META.epochNs, epoch);
+    let epochNs = IDENTITY_NOTICES.epochNs.get(store);
+    if (epochNs === undefined) {
+      epochNs = BigInt(options.nowMs) * 1_000_000n;
+      IDENTITY_NOTICES.epochNs.set(store, epochNs);
     }
-    let stackId = store.metadata.get(META.fallbackStackId);
+    let stackId = IDENTITY_NOTICES.fallbackStackId.get(store);
     if (stackId === undefined) {
       stackId = (options.newUuid ?? randomUUID)();
-      store.metadata.set(META.fallbackStackId, stackId);
+      IDENTITY_NOTICES.fallbackStackId.set(store, stackId);
     }
-    let secret = store.metadata.get(META.streamKeySecret);
+    let secret = IDENTITY_NOTICES.streamKeySecret.get(store);
     if (secret === undefined) {
       secret = randomBytes(32).toString('hex');
-      store.metadata.set(META.streamKeySecret, secret);
+      IDENTITY_NOTICES.streamKeySecret.set(store, secret);
     }
-    return { epochNs: BigInt(epoch), fallbackStackId: stackId, streamKeySecret: Buffer.from(secret, 'hex') };
+    return { epochNs, fallbackStackId: stackId, streamKeySecret: Buffer.from(secret, 'hex') };
   });
+}
+
+/**
+ * Our clock reads earlier than the epoch, which was taken from a clock that was ahead: the epoch
+ * becomes `nowNs` (to-delta decides when). Must be called inside a store transaction.
+ */
+export function lowerStateEpoch(store: StateStore, nowNs: bigint): void {
+  IDENTITY_NOTICES.epochNs.set(store, nowNs);
 }

@@ -4,22 +4,9 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { META } from './state-identity.js';
+import { EXPORT_NOTICES, IDENTITY_NOTICES, START_NOTICES, type LastSend, type LastStart, type StoredClockSkew } from './notice-board.js';
 import { openStateStore, STATE_FILE_NAME, type StateStore } from './state-store.js';
 import type { DeadLetter, LedgerEntry, OutboxEntry } from '../model/rows.js';
-
-export interface LastSend {
-  readonly atMs: number;
-  readonly outcome: string;
-  readonly status?: number | null;
-  readonly code?: string;
-}
-
-export interface LastStart {
-  readonly atMs: number;
-  readonly mode: string;
-  readonly decidedBy: string;
-}
 
 export interface CollectorStateSnapshot {
   readonly exists: boolean;
@@ -33,7 +20,7 @@ export interface CollectorStateSnapshot {
   readonly reportsExpired: number;
   readonly lastSend: LastSend | undefined;
   /** The receiver's clock minus ours, as last measured from its Date header. */
-  readonly clockSkew: { readonly skewMs: number; readonly atMs: number } | undefined;
+  readonly clockSkew: StoredClockSkew | undefined;
 }
 
 /** Runs fn over the state file opened read-only; undefined when there is no state file. */
@@ -50,20 +37,17 @@ export function withReadonlyStore<T>(directory: string, fn: (store: StateStore) 
 /** Everything `status` shows. A missing state file reads as empty (exists: false). */
 export function readCollectorState(directory: string): CollectorStateSnapshot {
   const snapshot = withReadonlyStore(directory, (store) => {
-    const lastSend = store.metadata.get(META.lastSend);
-    const lastStart = store.metadata.get(META.lastStart);
-    const clockSkew = store.metadata.get(META.clockSkew);
     return {
       exists: true,
-      lastStart: lastStart === undefined ? undefined : (JSON.parse(lastStart) as LastStart),
-      fallbackStackId: store.metadata.get(META.fallbackStackId),
+      lastStart: START_NOTICES.lastStart.get(store),
+      fallbackStackId: IDENTITY_NOTICES.fallbackStackId.get(store),
       openReports: store.windows.groups().length,
       outbox: store.outbox.list(),
       deadLetters: store.deadLetters.list(),
       ledgerEntries: store.ledger.count(),
-      reportsExpired: Number(store.metadata.get(META.reportsExpired) ?? '0'),
-      lastSend: lastSend === undefined ? undefined : (JSON.parse(lastSend) as LastSend),
-      clockSkew: clockSkew === undefined ? undefined : (JSON.parse(clockSkew) as { skewMs: number; atMs: number }),
+      reportsExpired: EXPORT_NOTICES.reportsExpired.get(store) ?? 0,
+      lastSend: EXPORT_NOTICES.lastSend.get(store),
+      clockSkew: EXPORT_NOTICES.clockSkew.get(store),
     };
   });
   return snapshot ?? { exists: false, lastStart: undefined, fallbackStackId: undefined, openReports: 0, outbox: [], deadLetters: [], ledgerEntries: 0, reportsExpired: 0, lastSend: undefined, clockSkew: undefined };

@@ -13,7 +13,7 @@ import {
   type NoteVerifier,
 } from '@lunadefend/config';
 import type { CollectorErrorCode } from '../errors.js';
-import { META } from '../state/state-identity.js';
+import { VERIFY_NOTICES } from '../state/notice-board.js';
 import type { StateStore } from '../state/state-store.js';
 import type { LogClient } from './log-client.js';
 
@@ -39,7 +39,7 @@ export interface VerifyOutcome {
 type Failure = { code: CollectorErrorCode; detail: string };
 
 async function chooseKey(store: StateStore, client: LogClient, pinned: string): Promise<{ verifier?: NoteVerifier; tofu?: string; failure?: Failure }> {
-  const text = pinned !== '' ? pinned : store.metadata.get(META.logPublicKey);
+  const text = pinned !== '' ? pinned : VERIFY_NOTICES.logPublicKey.get(store);
   if (text !== undefined) {
     const verifier = parseNoteVerifier(text);
     return verifier === undefined ? { failure: { code: 'LOG_KEY_MISMATCH', detail: 'the recorded log key does not parse' } } : { verifier };
@@ -48,7 +48,7 @@ async function chooseKey(store: StateStore, client: LogClient, pinned: string): 
   if (!fetched.ok) return { failure: { code: 'LOG_UNREACHABLE', detail: `cannot read the log key at ${client.base}key: ${fetched.detail}` } };
   const verifier = parseNoteVerifier(fetched.value);
   if (verifier === undefined) return { failure: { code: 'LOG_KEY_MISMATCH', detail: 'the receiver served a log key that does not parse' } };
-  store.metadata.set(META.logPublicKey, verifier.text);
+  VERIFY_NOTICES.logPublicKey.set(store, verifier.text);
   return { verifier, tofu: verifier.text };
 }
 
@@ -95,7 +95,7 @@ async function runChecks(store: StateStore, client: LogClient, pinnedKey: string
   }
   const checkpoint = opened.checkpoint;
   const logFailures: Failure[] = [];
-  const previousNote = store.metadata.get(META.logCheckpoint);
+  const previousNote = VERIFY_NOTICES.logCheckpoint.get(store);
   const previousOpened = previousNote === undefined ? undefined : openCheckpoint(previousNote, verifier);
   const previous = previousOpened?.ok === true ? previousOpened.checkpoint : undefined;
   if (previousNote !== undefined && previous === undefined) {
@@ -118,7 +118,7 @@ async function runChecks(store: StateStore, client: LogClient, pinnedKey: string
     store.ledger.setVerification(entry.seq, verdict.result === 'ok' ? checkpoint.treeSize : null, verdict.result === 'ok' ? null : `${verdict.code}: ${verdict.detail}`);
   }
   // Only a checkpoint that extends the last one becomes the new reference: a fork keeps failing.
-  if (logFailures.length === 0) store.metadata.set(META.logCheckpoint, note.value);
+  if (logFailures.length === 0) VERIFY_NOTICES.logCheckpoint.set(store, note.value);
   return { logFailures, checkpoint, previous, trustedOnFirstUse, reports };
 }
 

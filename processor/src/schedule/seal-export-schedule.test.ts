@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAggregatingConsumer } from '../aggregate/aggregating-consumer.js';
+import { createToDelta } from '../delta/to-delta.js';
+import { createLedgerOnlyTransport } from '../export/ledger-only-transport.js';
+import { createReportExporter } from '../export/report-exporter.js';
+import { createStateHandle, type StateHandle } from '../state/state-handle.js';
+import { readLedger } from '../state/state-reader.js';
+import { createOwnMetrics } from '../telemetry/own-metrics.js';
+import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture } from '../testing/collector-fixture.js';
+import { single } from '../testing/model-builders.js';
+import { createSealer } from '../window/sealer.js';
+import { createWindowTotals } from '../window/window-totals.js';
+import { createSealExportSchedule } from './seal-export-schedule.js';
+
+const WINDOW_MS = 10_000;
+const T0 = Date.UTC(2026, 10, 24, 9);
+let fixture: Fixture | undefined;
+let state: StateHandle | undefined;
+afterEach(() => {
+  state?.close();
+  fixture?.cleanup();
+});
+
+function setUp() {
+  fixture = makeFixture();
+  const clock = manualClock(T0);
+  const { logger } = captureLogger();
+  const metrics = createOwnMetrics();
+  state = createStateHandle({ directory: fixture.stateDirectory, logger, now: clock.now });
+  const consumer = createAggregatingConsumer({
+    state,
+    toDelta: createToDelta({ maxStreams: 100, streamStalenessMs: 60_000 }),
+    windowTotals: createWindowTotals({ windowMs: WINDOW_MS }),
+    configuredStackId: undefined,
+    now: clock.now,
+    metrics,
+  });
+  consumer.consumeBatch([single({ value: 2, startMs: T0, timeMs: T0 + 1, temporality: 1 })]);
+  let ticks = 0;
+  const schedule = createSealExportSchedule({
+    state,
+    sealer: createSealer({ windowMs: WINDOW_MS, sendJitterMs: 0, random: seededRandom(1), logger }),
+    exporter: createReportExporter({ state, transport: createLedgerOnlyTransport(), retry: { initialIntervalMs: 1000, maxIntervalMs: 60_000 }, maxAgeMs: 86_400_000, now: clock.now, random: seededRandom(2), logger, metrics }),
+    periodMs: 20,
+    now: clock.now,
+    metrics,
+    logger,
+    afterTick: () => void ticks++,
+  });
+  return { clock, schedule, directory: fixture.stateDirectory, ticks: () => ticks };
+}
+
+describe('seal/export schedule', () => {
+  it('seals an ended window and sends it on its own once started, and stops on shutdown', async () => {
+    const { clock, schedule, directory, ticks } = setUp();
+    await schedule.start();
+    while (ticks() < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(readLedger(directory)).toEqual([]); // the window has not ended yet
+    clock.set(T0 + WINDOW_MS);
+    while (readLedger(directory).length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(readLedger(directory).map((entry) => entry.outcome)).toEqual(['local']);
+    const first = schedule.shutdown();
+    const second = schedule.shutdown();
+    await first;
+    await second;
+    const after = ticks();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(ticks()).toBe(after);
+  });
+
+  it('does nothing until started or driven, and shuts down safely without start', async () => {
+    const { clock, schedule, directory, ticks } = setUp();
+    clock.set(T0 + WINDOW_MS);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(ticks()).toBe(0);
+    await schedule.shutdown();
+    await schedule.shutdown();
+    expect(schedule.sealDue()).toBe(1);
+    expect(await schedule.exportDue()).toMatchObject({ delivered: 1 });
+  });
+});
