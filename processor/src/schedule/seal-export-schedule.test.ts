@@ -77,5 +77,6 @@ describe('seal/export schedule', () => {
     await schedule.shutdown();
     expect(schedule.sealDue()).toBe(1);
     expect(await schedule.exportDue()).toMatchObject({ delivered: 1 });
+    expect(readLedger(directory)).toHaveLength(1);
   });
 });
