@@ -4,48 +4,31 @@
 
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import type { ReportValidator } from '@lunadefend/config';
-import type { AlertWebhook } from './alerts/alert-webhook.js';
-import type { BlockList } from './abuse/block-list.js';
-import type { ClientKeyHasher } from './abuse/client-key.js';
-import type { RateLimiter } from './abuse/rate-limiter.js';
 import { requireBearerToken } from './auth/bearer-token.js';
-import type { IngestKeys } from './auth/ingest-keys.js';
 import type { ReceiverConfig } from './config.js';
 import { createDashboardRouter } from './dashboard/index.js';
-import type { PlausibilityCheck } from './ingest/plausibility.js';
 import { parseEpsilon } from './privacy/calibration.js';
 import type { CellNoise } from './privacy/public-release.js';
 import { createAdminRouter } from './routes/admin.js';
 import { errorHandler, notFoundHandler } from './routes/http-errors.js';
-import { createReportsRouter, limitClients } from './routes/reports.js';
+import { createReportsRouter, limitClients, type ReportsRouteDeps } from './routes/reports.js';
 import { responseHeaders } from './routes/response-headers.js';
 import { createServiceRouter } from './routes/service.js';
 import { createStatsRouter } from './routes/stats.js';
-import type { Storage } from './storage/storage.js';
-import type { ReceiverMetrics } from './telemetry/receiver-metrics.js';
+import type { PublicCohortRule } from './stats/public-cohort.js';
 import { createLogRouter, LOG_PATH } from './transparency/log-routes.js';
 import type { TransparencyLog } from './transparency/transparency-log.js';
 
-export interface AppDeps {
+/** What the ingest route needs, except the settings read from `config`. */
+type IngestDeps = Omit<ReportsRouteDeps, 'maxBodyBytes' | 'bodyTimeoutMs' | 'windowPolicy' | 'maxReportsPerWindow'>;
+
+export interface AppDeps extends IngestDeps {
   readonly config: ReceiverConfig;
-  readonly storage: Storage;
   readonly logger: Logger;
-  readonly now: () => Date;
-  readonly metrics: ReceiverMetrics;
-  readonly clientKeys: ClientKeyHasher;
-  readonly clientLimiter: RateLimiter | undefined;
-  readonly stackLimiter: RateLimiter | undefined;
-  readonly blockList: BlockList;
-  readonly plausibility: PlausibilityCheck;
-  readonly alerts: AlertWebhook;
-  /** Set when LUNADEFEND_INGEST_KEYS is: reports need a listed key. */
-  readonly ingestKeys: IngestKeys | undefined;
   /** At most one 5xx log line per error code per this interval (undefined: 10 s). */
   readonly errorLogIntervalMs?: number | undefined;
   /** The noise stream of each published /stats number. */
   readonly publicNoise: CellNoise;
-  readonly reportValidator: ReportValidator;
   readonly log: TransparencyLog;
 }
 
@@ -72,7 +55,7 @@ export function createApp(deps: AppDeps): Express {
   // The log is public (hashes only) but still rate-limited per client.
   app.use(LOG_PATH, limitClients(deps.clientLimiter, deps.clientKeys));
   app.use(createLogRouter(deps.log));
-  app.use(createStatsRouter(deps.storage));
+  app.use(createStatsRouter({ storage: deps.storage, cohortRule: publicCohortRule(config), now: deps.now }));
   app.use(createAdminRouter(deps));
 
   app.use(
@@ -88,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
           clampPerDay: config.publicClampPerDay,
           minCohort: config.publicMinCohort,
         },
-        cohortRule: { minReceiptDays: config.publicMinReceiptDays, historyDays: config.publicHistoryDays },
+        cohortRule: publicCohortRule(config),
         noise: deps.publicNoise,
         maxReportAgeMs: config.maxReportAgeMs,
         clockSkewMs: config.clockSkewMs,
@@ -103,3 +86,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(errorHandler(deps.logger, deps.errorLogIntervalMs));
   return app;
 }
+
+const publicCohortRule = (config: ReceiverConfig): PublicCohortRule => ({
+  minReceiptDays: config.publicMinReceiptDays,
+  historyDays: config.publicHistoryDays,
+});

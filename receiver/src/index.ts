@@ -19,10 +19,10 @@ export { SQLITE_MIGRATIONS, type Migration } from './storage/sqlite-migrations.j
 export { POSTGRES_MIGRATIONS } from './storage/postgres-migrations.js';
 export { nextMigrationVersion, postgresMetricMigration, sqliteMetricMigration } from './storage/metric-migrations.js';
 export { isoWeekStart, parseDay, utcDay } from './storage/days.js';
+export { dailyStats, weeklyStats, withStats, type DailyStats, type StatsQuery, type WeeklyStats } from './stats/period-stats.js';
+export type { PeriodFigures } from './stats/period-figures.js';
 export type {
   BlockedStack,
-  DailyStats,
-  DailyStatsQuery,
   DayRange,
   DeploymentSummary,
   DeploymentsPage,
@@ -33,5 +33,5 @@ export type {
   InsertOutcome,
   RetentionResult,
   Storage,
-  WeeklyStats,
+  StorageBackend,
 } from './storage/storage.js';

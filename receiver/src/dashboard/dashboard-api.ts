@@ -5,15 +5,14 @@
 // query per ISO week of the range.
 
 import { Router } from 'express';
-import type { Response } from 'express';
 import { ReceiverError, errorBody } from '../errors.js';
-import { publicCohortDailyStats, type PublicCohortRule } from '../stats/public-cohort.js';
+import type { PublicCohortRule } from '../stats/public-cohort.js';
+import { parseStatsQuery, type StatsRequest } from '../stats/stats-query.js';
 import type { Storage } from '../storage/storage.js';
 import { toDailySeries } from './daily-series.js';
 import type { DashboardLogger } from './deps.js';
 import { OPERATIONS } from './failure-rates.js';
 import { METRIC_LABELS, labelOf } from './metric-labels.js';
-import { parseDashboardQuery, parsePageQuery } from './range-query.js';
 
 export interface DashboardApiOptions {
   readonly storage: Storage;
@@ -28,55 +27,42 @@ export function createDashboardApi(options: DashboardApiOptions): Router {
   const { cohortRule } = options.publicRelease;
   const router = Router();
 
-  const unavailable = (res: Response, error: unknown): void => {
-    logger.warn({ err: { message: (error as Error).message } }, 'dashboard: storage query failed');
-    res.status(503).json(errorBody(new ReceiverError('storage_unavailable')));
+  /** A data endpoint: never cached, its query parsed (400 when bad), a storage failure logged and answered 503. */
+  const endpoint = (path: string, answer: (q: StatsRequest) => Promise<object>): void => {
+    router.get(path, async (req, res) => {
+      res.set('Cache-Control', 'no-store');
+      const parsed = parseStatsQuery(req.query, now());
+      if (!parsed.ok) {
+        res.status(400).json(errorBody(parsed.error));
+        return;
+      }
+      try {
+        res.json(await answer(parsed.value));
+      } catch (error) {
+        logger.warn({ err: { message: (error as Error).message } }, 'dashboard: storage query failed');
+        res.status(503).json(errorBody(new ReceiverError('storage_unavailable')));
+      }
+    });
   };
 
-  router.get('/daily', async (req, res) => {
-    res.set('Cache-Control', 'no-store');
-    const parsed = parseDashboardQuery(req.query, now());
-    if (!parsed.ok) {
-      res.status(400).json(errorBody(new ReceiverError(parsed.code ?? 'invalid_query', parsed.details)));
-      return;
-    }
-    const { from, to, versions, cohort } = parsed.value;
-    try {
-      const [rows, availableVersions] = await Promise.all([
-        cohort === 'public' ? publicCohortDailyStats(storage, { from, to, versions }, cohortRule) : storage.dailyStats({ from, to, versions }),
-        storage.versions({ from, to }),
-      ]);
-      res.json({
-        ...toDailySeries(from, to, rows),
-        cohort,
-        selectedVersions: versions,
-        availableVersions,
-        metrics: METRIC_LABELS,
-        operations: OPERATIONS.map((op) => ({ name: op.name, label: labelOf(op.name) })),
-      });
-    } catch (error) {
-      unavailable(res, error);
-    }
+  endpoint('/daily', async ({ from, to, versions, cohort }) => {
+    const [rows, availableVersions] = await Promise.all([
+      storage.dailyStats({ from, to, versions, ...(cohort === 'public' ? { cohort: cohortRule } : {}) }),
+      storage.versions({ from, to }),
+    ]);
+    return {
+      ...toDailySeries(from, to, rows),
+      cohort,
+      selectedVersions: versions,
+      availableVersions,
+      metrics: METRIC_LABELS,
+      operations: OPERATIONS.map((op) => ({ name: op.name, label: labelOf(op.name) })),
+    };
   });
 
-  router.get('/deployments', async (req, res) => {
-    res.set('Cache-Control', 'no-store');
-    const parsed = parseDashboardQuery(req.query, now());
-    const page = parsePageQuery(req.query);
-    if (!parsed.ok || !page.ok) {
-      const details = [...(parsed.ok ? [] : parsed.details), ...(page.ok ? [] : page.details)];
-      const code = (parsed.ok ? undefined : parsed.code) ?? 'invalid_query';
-      res.status(400).json(errorBody(new ReceiverError(code, details)));
-      return;
-    }
-    const { from, to, versions } = parsed.value;
-    const { limit, offset } = page.value;
-    try {
-      const result = await storage.deployments({ from, to, versions, limit, offset });
-      res.json({ from, to, limit, offset, total: result.total, deployments: result.deployments });
-    } catch (error) {
-      unavailable(res, error);
-    }
+  endpoint('/deployments', async ({ from, to, versions, limit, offset }) => {
+    const result = await storage.deployments({ from, to, versions, limit, offset });
+    return { from, to, limit, offset, total: result.total, deployments: result.deployments };
   });
 
   return router;

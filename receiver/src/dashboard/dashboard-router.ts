@@ -10,7 +10,7 @@ import type { DashboardDeps } from './deps.js';
 import { ASSET_PATH } from './html.js';
 import { createPublicStatsRoutes } from './public-stats-routes.js';
 import { createPublicStatsSource } from './public-stats-source.js';
-import { defaultRange, parseDashboardQuery } from './range-query.js';
+import { defaultRange, parseStatsQuery } from '../stats/stats-query.js';
 import { securityHeaders } from './security-headers.js';
 import { requireSessionForApi, requireSessionForPage } from './session-guard.js';
 import { createSessionStore } from './session-store.js';
@@ -33,7 +33,7 @@ export function createDashboardRouter(deps: DashboardDeps): Router {
   router.use(createAuthRoutes({ adminToken: deps.adminToken, sessions, throttle, clientKeys: deps.clientKeys, publicUrl: deps.publicUrl, logger: deps.logger }));
   router.use('/dashboard/api', requireSessionForApi(sessions), createDashboardApi(deps));
   router.get('/dashboard', requireSessionForPage(sessions), (req, res) => {
-    const parsed = parseDashboardQuery(req.query, deps.now());
+    const parsed = parseStatsQuery(req.query, deps.now());
     const view = parsed.ok ? parsed.value : { ...defaultRange(deps.now()), cohort: 'all' as const };
     res.set('Cache-Control', 'no-store').type('html').send(dashboardPage({ ...view, cohortRule: deps.publicRelease.cohortRule }));
   });

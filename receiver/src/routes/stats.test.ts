@@ -82,6 +82,15 @@ describe('stats API', () => {
     );
   });
 
+  it('takes cohort=public on daily and weekly figures: these reports arrived within the week, so nobody qualifies yet', async () => {
+    const daily = await r.get('/v1/stats/daily?from=2026-05-04&to=2026-05-08&cohort=public', AUTH);
+    expect(daily.body).toEqual({ from: '2026-05-04', to: '2026-05-08', cohort: 'public', days: [] });
+    const weekly = await r.get('/v1/stats/weekly?from=2026-05-04&to=2026-05-10&cohort=public', AUTH);
+    expect(weekly.body).toEqual({ from: '2026-05-04', to: '2026-05-10', cohort: 'public', weeks: [] });
+    const unknown = await r.get('/v1/stats/weekly?from=2026-05-04&to=2026-05-10&cohort=everyone', AUTH);
+    expect(unknown).toMatchObject({ status: 400, body: { error: 'unknown_cohort', details: [{ path: 'cohort' }] } });
+  });
+
   it('answers 401 without a token and 403 with a wrong one', async () => {
     const none = await r.get('/v1/stats/daily?from=2026-05-04&to=2026-05-08');
     expect(none.status).toBe(401);

@@ -1,11 +1,11 @@
 // Which deployments count toward a public cohort: a stack id whose reports the receiver received
 // on at least `minReceiptDays` distinct UTC days in the `historyDays` before an ISO week. /stats
 // releases only those deployments; the signed-in dashboard offers the same rule as a filter
-// (`cohort=public`). Both ask storage through `cohortWeekQuery`, so the rule exists once.
+// (`cohort=public`, period-stats.ts). Both ask storage through `cohortWeekQuery`, so the rule
+// exists once.
 
-import type { Contribution, DailyStats, DailyStatsQuery, DayRange, PublicContributionsQuery, Storage } from '../storage/storage.js';
+import type { Contribution, DayRange, PublicContributionsQuery, StorageBackend } from '../storage/storage.js';
 import { addDays, isoWeekStart, parseDay } from '../storage/days.js';
-import { periodsFromContributions } from './contribution-stats.js';
 
 export interface PublicCohortRule {
   /** Distinct UTC days (by receipt) a stack id must have reported on before the week. */
@@ -41,7 +41,7 @@ export function cohortWeekQuery(weekStart: string, rule: PublicCohortRule, withi
  * rule needs the raw reports, so days (and histories) past retention contribute nothing.
  */
 export async function cohortContributions(
-  storage: Pick<Storage, 'publicContributions'>,
+  storage: Pick<StorageBackend, 'publicContributions'>,
   range: DayRange,
   rule: PublicCohortRule,
 ): Promise<Contribution[]> {
@@ -51,12 +51,3 @@ export async function cohortContributions(
   return parts.flat();
 }
 
-/** Daily figures as `Storage.dailyStats` answers them, counting only the public cohort. */
-export async function publicCohortDailyStats(
-  storage: Pick<Storage, 'publicContributions'>,
-  query: DailyStatsQuery,
-  rule: PublicCohortRule,
-): Promise<DailyStats[]> {
-  const rows = await cohortContributions(storage, query, rule);
-  return periodsFromContributions(rows, (day) => day, query.versions).map(({ start, ...figures }) => ({ day: start, ...figures }));
-}

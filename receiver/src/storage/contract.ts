@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_KEYS, formatUtcTimestamp, hashLeaf, zeroMetrics, type DailyReport, type ReportKey } from '@lunadefend/config';
 import { DAY_MS } from '@lunadefend/config';
-import { publicCohortDailyStats } from '../stats/public-cohort.js';
 import { addDays, isoWeekStart, utcDay } from './days.js';
 import type { Storage } from './storage.js';
 
@@ -534,15 +533,24 @@ export function describeStorageContract(name: string, target: () => ContractTarg
         return days;
       };
 
-      const both = await publicCohortDailyStats(storage, { from: '2026-03-19', to: '2026-03-25' }, rule);
+      const both = await storage.dailyStats({ from: '2026-03-19', to: '2026-03-25', cohort: rule });
       expect(both).toEqual(expected('2026-03-19', '2026-03-25'));
       // Week A counts steady and upgrader; week B adds the newcomer; the burst never counts.
       expect(both.map((d) => d.activeDeployments)).toEqual([2, 1, 2, 2, 3, 3, 3]);
-      const oneVersion = await publicCohortDailyStats(storage, { from: '2026-03-16', to: '2026-03-29', versions: ['1.5.0'] }, rule);
+      const oneVersion = await storage.dailyStats({ from: '2026-03-16', to: '2026-03-29', versions: ['1.5.0'], cohort: rule });
       expect(oneVersion).toEqual(expected('2026-03-16', '2026-03-29', ['1.5.0']));
       // Unfiltered, the burst is there: five more deployments every day.
       const all = await storage.dailyStats({ from: '2026-03-19', to: '2026-03-25' });
       expect(all.map((d) => d.activeDeployments)).toEqual([8, 7, 8, 8, 8, 8, 8]);
+      // Weekly, each week whole: the deployments /stats would count for it, before noise.
+      const weeks = await storage.weeklyStats({ from: '2026-03-19', to: '2026-03-25', cohort: rule });
+      expect(weeks.map((w) => [w.weekStart, w.activeDeployments, w.deploymentsByVersion])).toEqual([
+        ['2026-03-16', 2, { '1.4.2': 2, '1.5.0': 1 }],
+        ['2026-03-23', 3, { '1.4.2': 1, '1.5.0': 2 }],
+      ]);
+      const weekTotals = zeroMetrics();
+      for (const day of expected('2026-03-23', '2026-03-29')) for (const key of REPORT_KEYS) weekTotals[key] += day.totals[key];
+      expect(weeks[1]!.totals).toEqual(weekTotals);
     });
 
     it('keeps a block list', async () => {

@@ -5,26 +5,14 @@
 
 import pg from 'pg';
 import { parseUtcTimestamp, type MetricCatalog } from '@lunadefend/config';
-import { assemblePeriods, type VersionRow } from './assemble.js';
-import { metricColumns, metricsFromRow } from './columns.js';
+import { withStats } from '../stats/period-stats.js';
+import { metricColumns } from './columns.js';
 import { isoWeekStart, utcDay } from './days.js';
 import { createInsertBatcher } from './insert-batcher.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
-import type {
-  BlockedStack,
-  Contribution,
-  DailyStats,
-  DayRange,
-  DeploymentsPage,
-  DeploymentsQuery,
-  FlaggedQuery,
-  FlaggedReport,
-  InsertOutcome,
-  RetentionResult,
-  Storage,
-  WeeklyStats,
-} from './storage.js';
+import { blockedStack, contribution, deploymentSummary, flaggedReport, periodCount, versionTotalsRow, type Row } from './rows.js';
+import type { InsertOutcome, Period, Storage } from './storage.js';
 
 export interface PostgresStorageOptions {
   /** `postgres://` or `postgresql://` URL. */
@@ -40,9 +28,6 @@ export interface PostgresStorageOptions {
   /** The migration list (default: POSTGRES_MIGRATIONS); a catalog with a later schema version adds its metric migration. */
   readonly migrations?: readonly Migration[];
 }
-
-type Row = Record<string, unknown>;
-type Period = 'day' | 'week';
 
 // Any constant shared by every replica: migrations run one at a time across all of them.
 const MIGRATION_LOCK_KEY = 7_412_001;
@@ -92,63 +77,41 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
   const hasVersions = (versions: readonly string[] | undefined): versions is readonly string[] =>
     versions !== undefined && versions.length > 0;
 
-  const versionRows = async (period: Period, range: DayRange, versions?: readonly string[]): Promise<VersionRow[]> => {
-    const rows = await query(
-      `select ${DAY('period_start')} as period_start, version, deployments, ${metricNames} from version_totals
-       where period = $1 and period_start between $2 and $3 ${hasVersions(versions) ? 'and version = any($4)' : ''}
-       order by period_start, version`,
-      hasVersions(versions) ? [period, range.from, range.to, versions] : [period, range.from, range.to],
-    );
-    return rows.map((r) => ({
-      start: String(r.period_start),
-      version: String(r.version),
-      deployments: Number(r.deployments),
-      totals: metricsFromRow(r, columns),
-    }));
+  // One transaction on one pooled client: committed when `work` resolves, rolled back when it throws.
+  const transaction = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      await client.query('begin');
+      const result = await work(client);
+      await client.query('commit');
+      return result;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   };
 
-  const activeCounts = async (period: Period, range: DayRange, versions?: readonly string[]): Promise<Map<string, number>> => {
-    const rows = hasVersions(versions)
-      ? await query(
-          `select ${DAY('period_start')} as period_start, count(*) as n from deployment_periods
-           where period = $1 and period_start between $2 and $3 and versions && $4::text[] group by period_start`,
-          [period, range.from, range.to, versions],
-        )
-      : await query(
-          `select ${DAY('period_start')} as period_start, active_deployments as n from period_totals
-           where period = $1 and period_start between $2 and $3`,
-          [period, range.from, range.to],
-        );
-    return new Map(rows.map((r) => [String(r.period_start), Number(r.n)]));
-  };
-
-  return {
+  return withStats({
     kind: 'postgres',
 
-    async migrate() {
-      const client = await pool.connect();
-      const applied: number[] = [];
-      try {
-        await client.query('begin');
+    migrate() {
+      return transaction(async (client) => {
         await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
         await client.query(
           'create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null)',
         );
         const current = Number((await client.query('select coalesce(max(version), 0) as v from schema_migrations')).rows[0]?.v ?? 0);
+        const applied: number[] = [];
         for (const migration of migrations) {
           if (migration.version <= current) continue;
           await client.query(migration.sql);
           await client.query('insert into schema_migrations values ($1, $2, now())', [migration.version, migration.name]);
           applied.push(migration.version);
         }
-        await client.query('commit');
         return applied;
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async schemaVersion() {
@@ -176,21 +139,33 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return batcher.submit({ row, maxPerWindow: options.maxReportsPerWindow });
     },
 
-    async dailyStats(q): Promise<DailyStats[]> {
-      const rows = await versionRows('day', q, q.versions);
-      // For one version, its distinct deployments are the active ones: no scan of per-deployment rows.
-      const active =
-        q.versions?.length === 1 ? new Map(rows.map((r) => [r.start, r.deployments])) : await activeCounts('day', q, q.versions);
-      return assemblePeriods(active, rows).map(({ start, ...rest }) => ({ day: start, ...rest }));
+    async periodVersionTotals(period: Period, range, versions) {
+      const filtered = hasVersions(versions);
+      const rows = await query(
+        `select ${DAY('period_start')} as period_start, version, deployments, ${metricNames} from version_totals
+         where period = $1 and period_start between $2 and $3 ${filtered ? 'and version = any($4)' : ''}
+         order by period_start, version`,
+        filtered ? [period, range.from, range.to, versions] : [period, range.from, range.to],
+      );
+      return rows.map((r) => versionTotalsRow(r, columns));
     },
 
-    async weeklyStats(q): Promise<WeeklyStats[]> {
-      const range = { from: isoWeekStart(Date.parse(`${q.from}T00:00:00Z`)), to: q.to };
-      const [active, rows] = await Promise.all([activeCounts('week', range), versionRows('week', range)]);
-      return assemblePeriods(active, rows).map(({ start, ...rest }) => ({ weekStart: start, ...rest }));
+    async periodActiveDeployments(period: Period, range, versions) {
+      const rows = hasVersions(versions)
+        ? await query(
+            `select ${DAY('period_start')} as period_start, count(*) as n from deployment_periods
+             where period = $1 and period_start between $2 and $3 and versions && $4::text[] group by period_start`,
+            [period, range.from, range.to, versions],
+          )
+        : await query(
+            `select ${DAY('period_start')} as period_start, active_deployments as n from period_totals
+             where period = $1 and period_start between $2 and $3`,
+            [period, range.from, range.to],
+          );
+      return rows.map(periodCount);
     },
 
-    async deployments(q: DeploymentsQuery): Promise<DeploymentsPage> {
+    async deployments(q) {
       // Runs overlapping the range: every day of a run is a day seen, so clipping the runs to the
       // range gives the exact first and last day seen in it. The page's stacks are found first (in
       // primary-key order, or hashed for a deep offset), then only their runs are aggregated.
@@ -205,7 +180,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           `with page as (
              select d.stack_id from deployment_runs d where ${where('d')}
              group by d.stack_id order by d.stack_id limit $${params.length + 1} offset $${params.length + 2})
-           select r.stack_id::text as stack, ${DAY('greatest(min(r.first_day), $1::date)')} as first_seen,
+           select r.stack_id::text as stack_id, ${DAY('greatest(min(r.first_day), $1::date)')} as first_seen,
              ${DAY('least(max(r.last_day), $2::date)')} as last_seen, array_agg(distinct r.version) as versions
            from page p join deployment_runs r on r.stack_id = p.stack_id
            where ${where('r')}
@@ -215,12 +190,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       ]);
       return {
         total: Number(count[0]?.n ?? 0),
-        deployments: rows.map((r) => ({
-          stackId: String(r.stack),
-          versions: (r.versions as string[]).slice().sort(),
-          firstSeen: String(r.first_seen),
-          lastSeen: String(r.last_seen),
-        })),
+        deployments: rows.map(deploymentSummary),
       };
     },
 
@@ -232,7 +202,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return rows.map((r) => String(r.version)).sort();
     },
 
-    async publicContributions(q): Promise<Contribution[]> {
+    async publicContributions(q) {
       const rows = await query(
         `with qualified as (
            select stack_id from reports
@@ -245,23 +215,16 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
          group by r.stack_id, r.day, r.version order by r.stack_id, r.day, r.version`,
         [`${q.receivedFrom}T00:00:00Z`, `${q.receivedBefore}T00:00:00Z`, q.minReceiptDays, q.from, q.to],
       );
-      return rows.map((r) => ({ stackId: String(r.stack_id), day: String(r.day), version: String(r.version), metrics: metricsFromRow(r, columns) }));
+      return rows.map((r) => contribution(r, columns));
     },
 
-    async flaggedReports(q: FlaggedQuery): Promise<FlaggedReport[]> {
+    async flaggedReports(q) {
       const rows = await query(
         `select report_id::text as report_id, stack_id::text as stack_id, version, ${DAY('day')} as day, flag_reason, received_at
          from reports where flag_reason is not null and day between $1 and $2 order by day, report_id limit $3 offset $4`,
         [q.from, q.to, q.limit, q.offset],
       );
-      return rows.map((r) => ({
-        reportId: String(r.report_id),
-        stackId: String(r.stack_id),
-        version: String(r.version),
-        day: String(r.day),
-        reason: String(r.flag_reason),
-        receivedAt: (r.received_at as Date).toISOString(),
-      }));
+      return rows.map(flaggedReport);
     },
 
     async blockStack(stackId, reason, at) {
@@ -276,13 +239,9 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return ((await pool.query('delete from blocked_stacks where stack_id = $1', [stackId])).rowCount ?? 0) > 0;
     },
 
-    async blockedStacks(): Promise<BlockedStack[]> {
+    async blockedStacks() {
       const rows = await query('select stack_id::text as stack_id, reason, blocked_at from blocked_stacks order by stack_id');
-      return rows.map((r) => ({
-        stackId: String(r.stack_id),
-        reason: String(r.reason),
-        blockedAt: (r.blocked_at as Date).toISOString(),
-      }));
+      return rows.map(blockedStack);
     },
 
     async logLeaves(fromIndex, limit) {
@@ -295,29 +254,19 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return rows[0]?.i === null || rows[0]?.i === undefined ? undefined : Number(rows[0].i);
     },
 
-    async deleteBefore(beforeDay): Promise<RetentionResult> {
-      const client = await pool.connect();
-      try {
-        await client.query('begin');
+    deleteBefore(beforeDay) {
+      return transaction(async (client) => {
         const reports = (await client.query('delete from reports where day < $1', [beforeDay])).rowCount ?? 0;
         // A week row goes only once all of its seven days are past the cut-off.
-        const days = (await client.query("delete from deployment_periods where period = 'day' and period_start < $1", [beforeDay]))
+        const days = (await client.query("delete from deployment_periods where period = 'day' and period_start < $1", [beforeDay])).rowCount;
+        const weeks = (await client.query("delete from deployment_periods where period = 'week' and period_start + 7 <= $1::date", [beforeDay]))
           .rowCount;
-        const weeks = (
-          await client.query("delete from deployment_periods where period = 'week' and period_start + 7 <= $1::date", [beforeDay])
-        ).rowCount;
         // Runs keep only their days from the cut-off on (a run's days are all seen, so the cut-off
         // day itself is one of them).
         await client.query('delete from deployment_runs where last_day < $1', [beforeDay]);
         await client.query('update deployment_runs set first_day = $1 where first_day < $1', [beforeDay]);
-        await client.query('commit');
         return { reports, deploymentRows: (days ?? 0) + (weeks ?? 0) };
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     async ping() {
@@ -328,5 +277,5 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       closed ??= pool.end();
       return closed;
     },
-  };
+  });
 }

@@ -6,26 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { parseUtcTimestamp, type MetricCatalog, type Receipt, type VersionedReport } from '@lunadefend/config';
-import { assemblePeriods, type VersionRow } from './assemble.js';
-import { addKnownSql, metricColumns, metricValues, metricsFromRow } from './columns.js';
+import { withStats } from '../stats/period-stats.js';
+import { addKnownSql, metricColumns, metricValues } from './columns.js';
 import { addDays, isoWeekStart, utcDay } from './days.js';
 import { createInsertBatcher } from './insert-batcher.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
-import type {
-  BlockedStack,
-  Contribution,
-  DailyStats,
-  DayRange,
-  DeploymentsPage,
-  DeploymentsQuery,
-  FlaggedQuery,
-  FlaggedReport,
-  InsertOptions,
-  InsertOutcome,
-  RetentionResult,
-  Storage,
-  WeeklyStats,
-} from './storage.js';
+import { blockedStack, contribution, deploymentSummary, flaggedReport, periodCount, versionTotalsRow, type Row } from './rows.js';
+import type { InsertOptions, InsertOutcome, Period, Storage } from './storage.js';
 
 export interface SqliteStorageOptions {
   /** Database file; created with its directory when missing. ':memory:' for throw-away stores. */
@@ -35,9 +22,6 @@ export interface SqliteStorageOptions {
   /** The migration list (default: SQLITE_MIGRATIONS); a catalog with a later schema version adds its metric migration. */
   readonly migrations?: readonly Migration[];
 }
-
-type Row = Record<string, unknown>;
-type Period = 'day' | 'week';
 
 export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   const columns = metricColumns(options.catalog);
@@ -55,16 +39,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   const inList = (values: readonly string[] | undefined): values is readonly string[] =>
     values !== undefined && values.length > 0;
 
-  // Statements are prepared lazily: they need the migrated schema.
+  // Statements are prepared lazily (they need the migrated schema), each once.
   const cache = new Map<string, Database.Statement>();
-  const stmt = (sql: string): Database.Statement => {
-    let prepared = cache.get(sql);
-    if (prepared === undefined) {
-      prepared = db.prepare(sql);
-      cache.set(sql, prepared);
-    }
-    return prepared;
-  };
+  const stmt = (sql: string): Database.Statement => cache.get(sql) ?? cache.set(sql, db.prepare(sql)).get(sql)!;
 
   // A day newly seen for (stack, version) joins the runs ending the day before and starting the
   // day after, or starts a run of its own (see deployment_runs in sqlite-migrations.ts).
@@ -173,35 +150,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     write: async (items) => insertMany.immediate(items),
   });
 
-  const versionRows = (period: Period, range: DayRange, versions?: readonly string[]): VersionRow[] => {
-    const filter = inList(versions) ? `and version in (${placeholders(versions.length)})` : '';
-    const rows = stmt(
-      `select period_start, version, deployments, ${metricNames} from version_totals
-       where period = ? and period_start between ? and ? ${filter} order by period_start, version`,
-    ).all(period, range.from, range.to, ...(versions ?? [])) as Row[];
-    return rows.map((r) => ({
-      start: String(r.period_start),
-      version: String(r.version),
-      deployments: Number(r.deployments),
-      totals: metricsFromRow(r, columns),
-    }));
-  };
-
-  const activeCounts = (period: Period, range: DayRange, versions?: readonly string[]): Map<string, number> => {
-    const rows = inList(versions)
-      ? (stmt(
-          `select period_start, count(*) as n from deployment_periods d
-           where period = ? and period_start between ? and ?
-             and exists (select 1 from json_each(d.versions) j where j.value in (${placeholders(versions.length)}))
-           group by period_start`,
-        ).all(period, range.from, range.to, ...versions) as Row[])
-      : (stmt(
-          'select period_start, active_deployments as n from period_totals where period = ? and period_start between ? and ?',
-        ).all(period, range.from, range.to) as Row[]);
-    return new Map(rows.map((r) => [String(r.period_start), Number(r.n)]));
-  };
-
-  return {
+  return withStats({
     kind: 'sqlite',
 
     async migrate() {
@@ -227,21 +176,32 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return batcher.submit({ report, options });
     },
 
-    async dailyStats(query): Promise<DailyStats[]> {
-      const rows = versionRows('day', query, query.versions);
-      // For one version, its distinct deployments are the active ones: no scan of per-deployment rows.
-      const active = query.versions?.length === 1 ? new Map(rows.map((r) => [r.start, r.deployments])) : activeCounts('day', query, query.versions);
-      const periods = assemblePeriods(active, rows);
-      return periods.map(({ start, ...rest }) => ({ day: start, ...rest }));
+    async periodVersionTotals(period: Period, range, versions) {
+      const filter = inList(versions) ? `and version in (${placeholders(versions.length)})` : '';
+      const rows = stmt(
+        `select period_start, version, deployments, ${metricNames} from version_totals
+         where period = ? and period_start between ? and ? ${filter} order by period_start, version`,
+      ).all(period, range.from, range.to, ...(versions ?? [])) as Row[];
+      return rows.map((r) => versionTotalsRow(r, columns));
     },
 
-    async weeklyStats(query): Promise<WeeklyStats[]> {
-      const range = { from: isoWeekStart(Date.parse(`${query.from}T00:00:00Z`)), to: query.to };
-      const periods = assemblePeriods(activeCounts('week', range), versionRows('week', range));
-      return periods.map(({ start, ...rest }) => ({ weekStart: start, ...rest }));
+    async periodActiveDeployments(period: Period, range, versions) {
+      const rows = inList(versions)
+        ? (stmt(
+            `select period_start, count(*) as n from deployment_periods d
+             where period = ? and period_start between ? and ?
+               and exists (select 1 from json_each(d.versions) j where j.value in (${placeholders(versions.length)}))
+             group by period_start`,
+          ).all(period, range.from, range.to, ...versions) as Row[])
+        : (stmt('select period_start, active_deployments as n from period_totals where period = ? and period_start between ? and ?').all(
+            period,
+            range.from,
+            range.to,
+          ) as Row[]);
+      return rows.map(periodCount);
     },
 
-    async deployments(query: DeploymentsQuery): Promise<DeploymentsPage> {
+    async deployments(query) {
       // Runs overlapping the range: every day of a run is a day seen, so clipping the runs to the
       // range gives the exact first and last day seen in it.
       // The page's stacks are found first, then only their runs are aggregated.
@@ -262,12 +222,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       ).all(...params, query.limit, query.offset, query.from, query.to, ...params) as Row[];
       return {
         total: n,
-        deployments: rows.map((r) => ({
-          stackId: String(r.stack_id),
-          versions: (JSON.parse(String(r.versions)) as string[]).sort(),
-          firstSeen: String(r.first_seen),
-          lastSeen: String(r.last_seen),
-        })),
+        deployments: rows.map(deploymentSummary),
       };
     },
 
@@ -278,22 +233,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return rows.map((r) => String(r.version));
     },
 
-    async flaggedReports(query: FlaggedQuery): Promise<FlaggedReport[]> {
+    async flaggedReports(query) {
       const rows = stmt(
-        `select report_id, stack_id, version, day, flag_reason, received_at_ms from reports
+        `select report_id, stack_id, version, day, flag_reason, received_at_ms as received_at from reports
          where flag_reason is not null and day between ? and ? order by day, report_id limit ? offset ?`,
       ).all(query.from, query.to, query.limit, query.offset) as Row[];
-      return rows.map((r) => ({
-        reportId: String(r.report_id),
-        stackId: String(r.stack_id),
-        version: String(r.version),
-        day: String(r.day),
-        reason: String(r.flag_reason),
-        receivedAt: new Date(Number(r.received_at_ms)).toISOString(),
-      }));
+      return rows.map(flaggedReport);
     },
 
-    async publicContributions(query): Promise<Contribution[]> {
+    async publicContributions(query) {
       const receivedFrom = Date.parse(`${query.receivedFrom}T00:00:00Z`);
       const receivedBefore = Date.parse(`${query.receivedBefore}T00:00:00Z`);
       const rows = stmt(
@@ -306,7 +254,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
          where r.flag_reason is null and r.day between ? and ?
          group by r.stack_id, r.day, r.version order by r.stack_id, r.day, r.version`,
       ).all(receivedFrom, receivedBefore, query.minReceiptDays, query.from, query.to) as Row[];
-      return rows.map((r) => ({ stackId: String(r.stack_id), day: String(r.day), version: String(r.version), metrics: metricsFromRow(r, columns) }));
+      return rows.map((r) => contribution(r, columns));
     },
 
     async blockStack(stackId, reason, at) {
@@ -321,13 +269,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return stmt('delete from blocked_stacks where stack_id = ?').run(stackId).changes > 0;
     },
 
-    async blockedStacks(): Promise<BlockedStack[]> {
-      const rows = stmt('select stack_id, reason, blocked_at_ms from blocked_stacks order by stack_id').all() as Row[];
-      return rows.map((r) => ({
-        stackId: String(r.stack_id),
-        reason: String(r.reason),
-        blockedAt: new Date(Number(r.blocked_at_ms)).toISOString(),
-      }));
+    async blockedStacks() {
+      const rows = stmt('select stack_id, reason, blocked_at_ms as blocked_at from blocked_stacks order by stack_id').all() as Row[];
+      return rows.map(blockedStack);
     },
 
     async logLeaves(fromIndex, limit) {
@@ -340,8 +284,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return typeof row.i === 'number' ? row.i : undefined;
     },
 
-    async deleteBefore(beforeDay): Promise<RetentionResult> {
-      const run = db.transaction((): RetentionResult => {
+    async deleteBefore(beforeDay) {
+      const run = db.transaction(() => {
         const reports = stmt('delete from reports where day < ?').run(beforeDay).changes;
         // A week row goes only once all of its seven days are past the cut-off.
         const deploymentRows =
@@ -366,5 +310,5 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       closed = true;
       db.close();
     },
-  };
+  });
 }

@@ -6,7 +6,11 @@
 // weeks are ISO weeks and are named by their Monday. Flagged reports (above a plausibility bound)
 // are stored for inspection but never counted in any statistic.
 
-import type { MetricTotals, Receipt, ReportKey, VersionedReport } from '@lunadefend/config';
+import type { Receipt, ReportKey, VersionedReport } from '@lunadefend/config';
+import type { PeriodCount, VersionTotalsRow } from '../stats/period-figures.js';
+import type { DailyStats, StatsQuery, WeeklyStats } from '../stats/period-stats.js';
+
+export type { DailyStats, StatsQuery, WeeklyStats };
 
 /** What happened to one report offered to `insertReport`. */
 export type InsertOutcome =
@@ -38,34 +42,13 @@ export interface DayRange {
   readonly to: string;
 }
 
-export interface DailyStatsQuery extends DayRange {
-  /** Only these versions (all when absent or empty). */
+/** A day range, optionally restricted to some versions (all when absent or empty). */
+export interface VersionFilter extends DayRange {
   readonly versions?: readonly string[] | undefined;
 }
 
-/** One UTC day of the stats API's answer. Days without reports are omitted. */
-export interface DailyStats {
-  readonly day: string;
-  /** Distinct stack ids with at least one counted report that day. */
-  readonly activeDeployments: number;
-  /** Distinct stack ids per version (a stack that upgraded mid-day counts under both versions). */
-  readonly deploymentsByVersion: Record<string, number>;
-  /**
-   * Sum of each counter over the day's counted reports that carry it (a report of an older schema
-   * version lacks the later counters); null when none does: unknown, never zero.
-   */
-  readonly totals: MetricTotals;
-}
-
-/** One ISO week (Monday to Sunday, UTC). Weeks without reports are omitted. */
-export interface WeeklyStats {
-  /** The Monday, 'YYYY-MM-DD'. */
-  readonly weekStart: string;
-  readonly activeDeployments: number;
-  readonly deploymentsByVersion: Record<string, number>;
-  /** As DailyStats.totals. */
-  readonly totals: MetricTotals;
-}
+/** The aggregate tables keep one row per UTC day and one per ISO week (named by its Monday). */
+export type Period = 'day' | 'week';
 
 /**
  * The counted reports behind one public release: a day range, restricted to the stack ids that
@@ -90,7 +73,7 @@ export interface Contribution {
 }
 
 /** With `versions`, only the days and versions matching them count (for versions and first/last seen). */
-export interface DeploymentsQuery extends DailyStatsQuery {
+export interface DeploymentsQuery extends VersionFilter {
   readonly limit: number;
   readonly offset: number;
 }
@@ -140,7 +123,8 @@ export interface RetentionResult {
   readonly deploymentRows: number;
 }
 
-export interface Storage {
+/** What each store implements; `withStats` (../stats/period-stats.ts) adds the statistics. */
+export interface StorageBackend {
   readonly kind: 'sqlite' | 'postgres';
 
   /** Applies pending migrations; safe to run from several replicas at once. Returns versions applied. */
@@ -151,8 +135,10 @@ export interface Storage {
   /** Stores a schema- and window-valid report of any accepted schema version exactly once (by report_id). */
   insertReport(report: VersionedReport, options: InsertOptions): Promise<InsertOutcome>;
 
-  dailyStats(query: DailyStatsQuery): Promise<DailyStats[]>;
-  weeklyStats(query: DayRange): Promise<WeeklyStats[]>;
+  /** Per period starting in the range and per version (matching `versions`, when given): distinct deployments and counter sums; by start, version. */
+  periodVersionTotals(period: Period, range: DayRange, versions?: readonly string[]): Promise<VersionTotalsRow[]>;
+  /** Distinct deployments per period starting in the range (with `versions`: those reporting any of them); periods without any omitted. */
+  periodActiveDeployments(period: Period, range: DayRange, versions?: readonly string[]): Promise<PeriodCount[]>;
   deployments(query: DeploymentsQuery): Promise<DeploymentsPage>;
   /** Versions with at least one counted report in the range, sorted. */
   versions(query: DayRange): Promise<string[]>;
@@ -182,4 +168,12 @@ export interface Storage {
   ping(): Promise<void>;
   /** Idempotent. */
   close(): Promise<void>;
+}
+
+/** The receiver's storage: a store's primitives and the statistics computed from them. */
+export interface Storage extends StorageBackend {
+  /** Per UTC day of the range; `cohort`: only the deployments that rule admits for the day's ISO week. */
+  dailyStats(query: StatsQuery): Promise<DailyStats[]>;
+  /** Per ISO week overlapping the range, each week whole. */
+  weeklyStats(query: StatsQuery): Promise<WeeklyStats[]>;
 }
