@@ -1,40 +1,24 @@
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type Collector } from './collector.js';
+import { describe, expect, it } from 'vitest';
 import { previewReports } from './window/report-preview.js';
 import { readCollectorState } from './state/state-reader.js';
 import { openStateStore } from './state/state-store.js';
-import { startCaptureReceiver, type CaptureReceiver } from './testing/capture-receiver.js';
-import { captureLogger, makeFixture, manualClock, type Fixture } from './testing/collector-fixture.js';
 import { getText, otlpJson, postOtlp } from './testing/otlp-http.js';
+import { useTestCollectors } from './testing/test-collectors.js';
 
 const T0 = Date.UTC(2026, 10, 24, 9);
 const DAY = 86_400_000;
-let fixture: Fixture | undefined;
-let collector: Collector | undefined;
-let receiver: CaptureReceiver | undefined;
-
-afterEach(async () => {
-  await collector?.shutdown();
-  await receiver?.close();
-  fixture?.cleanup();
-  collector = undefined;
-  receiver = undefined;
-  fixture = undefined;
-});
+const collectors = useTestCollectors();
+const LOCAL = { LUNADEFEND_TELEMETRY: 'local' };
 
 async function run(env: NodeJS.ProcessEnv) {
-  receiver = await startCaptureReceiver();
-  fixture = makeFixture({ endpoint: receiver.url() });
-  const clock = manualClock(T0);
-  collector = createCollector(fixture.config, { now: clock.now, env, logger: captureLogger().logger, schedule: false });
-  await collector.start();
-  const port = collector.otlpAddress().port;
+  const r = await collectors.receiver();
+  const { c, f, clock } = await collectors.start({ atMs: T0, endpoint: r.url(), env });
   const body = otlpJson({ value: 5, startNs: BigInt(T0) * 1_000_000n, timeNs: BigInt(T0 + 1) * 1_000_000n });
-  const response = await postOtlp(port, body);
+  const response = await postOtlp(c.otlpAddress().port, body);
   clock.set(T0 + DAY);
-  await collector.tick();
-  return { response, c: collector, f: fixture, r: receiver };
+  await c.tick();
+  return { response, c, f, r };
 }
 
 describe('telemetry modes', () => {
@@ -102,20 +86,18 @@ describe('own telemetry', () => {
 
 describe('lifecycle', () => {
   it('shutdown is safe without start and idempotent; the open window survives a restart unsealed', async () => {
-    fixture = makeFixture();
-    const idle = createCollector(fixture.config, { env: { LUNADEFEND_TELEMETRY: 'local' }, logger: captureLogger().logger, schedule: false });
-    await idle.shutdown();
-    await idle.shutdown();
+    const idle = collectors.make({ atMs: T0, env: LOCAL });
+    await idle.c.shutdown();
+    await idle.c.shutdown();
+    const f = idle.f;
 
-    const clock = manualClock(T0);
-    const first = createCollector(fixture.config, { now: clock.now, env: { LUNADEFEND_TELEMETRY: 'local' }, logger: captureLogger().logger, schedule: false });
-    await first.start();
+    const first = await collectors.start({ atMs: T0, env: LOCAL, fixture: f });
     const body = otlpJson({ value: 3, startNs: BigInt(T0) * 1_000_000n, timeNs: BigInt(T0 + 1) * 1_000_000n });
-    expect((await postOtlp(first.otlpAddress().port, body)).status).toBe(200);
-    await Promise.all([first.shutdown(), first.shutdown()]);
-    expect(previewReports(fixture.config)).toMatchObject({ outbox: [] }); // nothing sealed early
-    expect(previewReports(fixture.config).open).toHaveLength(1);
-    collector = createCollector(fixture.config, { now: () => T0 + DAY, env: { LUNADEFEND_TELEMETRY: 'local' }, logger: captureLogger().logger, schedule: false });
-    expect(collector.sealDue()).toBe(1);
+    expect((await postOtlp(first.c.otlpAddress().port, body)).status).toBe(200);
+    await Promise.all([first.c.shutdown(), first.c.shutdown()]);
+    expect(previewReports(f.config)).toMatchObject({ outbox: [] }); // nothing sealed early
+    expect(previewReports(f.config).open).toHaveLength(1);
+    const later = collectors.make({ atMs: T0 + DAY, env: LOCAL, fixture: f });
+    expect(later.c.sealDue()).toBe(1);
   });
 });

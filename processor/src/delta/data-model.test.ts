@@ -1,27 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type Collector } from '../collector.js';
+import { describe, expect, it } from 'vitest';
 import { decodeJsonMetricsRequest } from '../otlp/decode-json.js';
 import { previewReports } from '../window/report-preview.js';
-import { captureLogger, makeFixture, manualClock, type Fixture } from '../testing/collector-fixture.js';
+import type { Fixture } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
+import { useTestCollectors } from '../testing/test-collectors.js';
 
 const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
-let fixture: Fixture | undefined;
-let collector: Collector | undefined;
-
-afterEach(async () => {
-  await collector?.shutdown();
-  collector = undefined;
-  fixture?.cleanup();
-});
-
-function start() {
-  fixture = makeFixture();
-  const clock = manualClock(T0);
-  collector = createCollector(fixture.config, { now: clock.now, env: { LUNADEFEND_TELEMETRY: 'local' }, logger: captureLogger().logger, schedule: false });
-  return { clock, c: collector, f: fixture };
-}
+const collectors = useTestCollectors();
+const start = () => collectors.make({ atMs: T0, env: { LUNADEFEND_TELEMETRY: 'local' } });
 
 const counted = (f: Fixture) =>
   previewReports(f.config).open.reduce((sum, body) => sum + Object.values((JSON.parse(body) as { metrics: Record<string, number> }).metrics).reduce((a, b) => a + b, 0), 0);

@@ -1,21 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type Collector } from '../collector.js';
+import { describe, expect, it } from 'vitest';
 import { previewReports } from '../window/report-preview.js';
-import { captureLogger, makeFixture, manualClock, type Fixture } from '../testing/collector-fixture.js';
+import type { Fixture } from '../testing/collector-fixture.js';
 import { point, request, resource, str } from '../testing/model-builders.js';
+import { useTestCollectors } from '../testing/test-collectors.js';
 
 const T0 = Date.UTC(2026, 10, 24, 10, 0, 0);
 const NOISY = '9b2f6c1e-5d4a-4f3b-8e7d-1a2b3c4d5e6f';
 const GOOD = '3d9c49ce-8367-43ec-8884-568c8d43faec';
 const CATALOG = ['lunadefend.tokenize.success', 'lunadefend.tokenize.failure', 'lunadefend.detokenize.success', 'lunadefend.detokenize.failure', 'lunadefend.grant.create.success', 'lunadefend.grant.create.failure'];
-let fixture: Fixture | undefined;
-let collector: Collector | undefined;
-
-afterEach(async () => {
-  await collector?.shutdown();
-  collector = undefined;
-  fixture?.cleanup();
-});
+const collectors = useTestCollectors();
 
 function totalsOf(f: Fixture, stackId: string): Record<string, number> {
   const totals: Record<string, number> = {};
@@ -29,10 +22,8 @@ function totalsOf(f: Fixture, stackId: string): Record<string, number> {
 
 describe('fair share of stream state', () => {
   it('a noisy producer with 50,000 series on the catalog counters cannot starve a well-behaved one; its refusals are counted', async () => {
-    fixture = makeFixture(); // max_streams 10,000, max_streams_per_producer 2,500 (the defaults)
-    const clock = manualClock(T0);
-    collector = createCollector(fixture.config, { now: clock.now, env: { LUNADEFEND_TELEMETRY: 'local' }, logger: captureLogger().logger, schedule: false });
-    const c = collector;
+    // max_streams 10,000, max_streams_per_producer 2,500 (the defaults)
+    const { c, f, clock } = collectors.make({ atMs: T0, env: { LUNADEFEND_TELEMETRY: 'local' } });
     let goodValue = 0;
     let goodStartMs = T0;
     let goodIncrements = 0;
@@ -69,7 +60,7 @@ describe('fair share of stream state', () => {
     }
     expect(refused).toBe(50_000 - 2_500);
     expect(await c.metrics.registry.getSingleMetricAsString('lunadefend_collector_points_rejected_total')).toMatch(/reason="producer_stream_limit"} 47500$/m);
-    const good = totalsOf(fixture, GOOD);
+    const good = totalsOf(f, GOOD);
     expect((good.tokenizeSuccess ?? 0) + (good.tokenizeFailure ?? 0)).toBe(goodIncrements);
     expect(good).toMatchObject({ tokenizeSuccess: goodIncrements / 2, tokenizeFailure: goodIncrements / 2 });
   }, 120_000);

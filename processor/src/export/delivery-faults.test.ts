@@ -4,46 +4,33 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { statusCommand } from '../cli/status.js';
-import { createCollector, type Collector } from '../collector.js';
+import type { Collector } from '../collector.js';
 import { readCollectorState } from '../state/state-reader.js';
 import { STATE_FILE_NAME } from '../state/state-store.js';
-import { startCaptureReceiver, type CaptureReceiver } from '../testing/capture-receiver.js';
-import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture, type FixtureOptions } from '../testing/collector-fixture.js';
+import type { CaptureReceiver } from '../testing/capture-receiver.js';
+import type { Fixture, FixtureOptions } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
+import { useTestCollectors, type TestCollector } from '../testing/test-collectors.js';
 
 const DAY = 86_400_000;
 const DAY0 = Date.UTC(2026, 10, 20);
-let fixture: Fixture | undefined;
-let collector: Collector | undefined;
-let receiver: CaptureReceiver | undefined;
+const collectors = useTestCollectors();
 let trickler: Server | undefined;
-
 afterEach(async () => {
-  await collector?.shutdown();
-  await receiver?.close();
   if (trickler !== undefined) {
     trickler.closeAllConnections();
     await new Promise<void>((resolve) => trickler?.close(() => resolve()));
   }
-  collector = undefined;
-  receiver = undefined;
   trickler = undefined;
-  fixture?.cleanup();
-  fixture = undefined;
 });
 
-async function setup(o: FixtureOptions = {}) {
-  receiver ??= await startCaptureReceiver();
-  fixture = makeFixture({ endpoint: receiver.url(), ...o });
-  const clock = manualClock(DAY0 + 3_600_000);
-  const log = captureLogger();
-  collector = createCollector(fixture.config, { now: clock.now, env: {}, logger: log.logger, random: seededRandom(7), schedule: false });
-  await collector.start();
-  return { clock, c: collector, f: fixture, r: receiver, log };
+async function setup(o: FixtureOptions = {}, receiver?: CaptureReceiver) {
+  const r = receiver ?? (await collectors.receiver());
+  return { ...(await collectors.start({ atMs: DAY0 + 3_600_000, endpoint: r.url(), seed: 7, ...o })), r };
 }
 
 /** Seals one report per call (one per day), each of `value` tokenizations; returns its report_id. */
-function sealOne(c: Collector, f: Fixture, clock: ReturnType<typeof manualClock>, value: number): string {
+function sealOne(c: Collector, f: Fixture, clock: TestCollector['clock'], value: number): string {
   const t = clock.now();
   c.consume(single({ value, startMs: t, timeMs: t + 1, temporality: 1 }));
   clock.set(Math.floor(t / DAY) * DAY + DAY + 3_600_000);
@@ -68,7 +55,7 @@ const statusText = (f: Fixture) => {
 describe('delivery under faults', () => {
   it('a receiver trickling one byte per second costs one timeout; the report behind it is delivered in the same pass', async () => {
     // Answers the first report with headers and then one body byte per second, for a minute.
-    receiver = await startCaptureReceiver();
+    const receiver = await collectors.receiver();
     const real = receiver.url();
     let stalled: string | undefined;
     trickler = createServer((req, res) => {
@@ -91,7 +78,7 @@ describe('delivery under faults', () => {
     });
     await new Promise<void>((resolve) => trickler?.listen(0, '127.0.0.1', resolve));
     const port = (trickler.address() as AddressInfo).port;
-    const { clock, c, f, r } = await setup({ endpoint: `http://127.0.0.1:${port}/v1/reports`, timeout: '1500ms', initialInterval: '10s' });
+    const { clock, c, f, r } = await setup({ endpoint: `http://127.0.0.1:${port}/v1/reports`, timeout: '1500ms', initialInterval: '10s' }, receiver);
     stalled = sealOne(c, f, clock, 2);
     const behind = sealOne(c, f, clock, 3);
     const started = performance.now();

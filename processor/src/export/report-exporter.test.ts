@@ -2,43 +2,30 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { statusCommand } from '../cli/status.js';
-import { createCollector, type Collector } from '../collector.js';
+import type { Collector } from '../collector.js';
 import { previewReports } from '../window/report-preview.js';
 import { readCollectorState } from '../state/state-reader.js';
 import { openStateStore } from '../state/state-store.js';
-import { startCaptureReceiver, type CaptureReceiver } from '../testing/capture-receiver.js';
-import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture, type FixtureOptions } from '../testing/collector-fixture.js';
+import type { Fixture, FixtureOptions } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
+import { useTestCollectors, type TestCollector } from '../testing/test-collectors.js';
 
 const DAY = 86_400_000;
 const DAY0 = Date.UTC(2026, 10, 20);
-let fixture: Fixture | undefined;
-let collector: Collector | undefined;
-let receiver: CaptureReceiver | undefined;
+const collectors = useTestCollectors();
 let extraServer: Server | undefined;
-
 afterEach(async () => {
-  await collector?.shutdown();
-  await receiver?.close();
   await new Promise<void>((resolve) => (extraServer ? extraServer.close(() => resolve()) : resolve()));
   extraServer = undefined;
-  collector = undefined;
-  receiver = undefined;
-  fixture?.cleanup();
-  fixture = undefined;
 });
 
 async function setup(o: FixtureOptions = {}) {
-  receiver = await startCaptureReceiver();
-  fixture = makeFixture({ endpoint: receiver.url(), ...o });
-  const clock = manualClock(DAY0 + 3_600_000);
-  const log = captureLogger();
-  collector = createCollector(fixture.config, { now: clock.now, env: {}, logger: log.logger, random: seededRandom(7), schedule: false });
-  return { clock, c: collector, f: fixture, r: receiver, log };
+  const r = await collectors.receiver();
+  return { ...collectors.make({ atMs: DAY0 + 3_600_000, endpoint: r.url(), seed: 7, ...o }), r };
 }
 
 /** One report of `value` tokenizations sealed into the outbox at the end of the clock's day. */
-function sealOne(c: Collector, clock: ReturnType<typeof manualClock>, value: number) {
+function sealOne(c: Collector, clock: TestCollector['clock'], value: number) {
   const t = clock.now();
   c.consume(single({ value, startMs: t, timeMs: t + 1, temporality: 1 }));
   clock.set(Math.floor(t / DAY) * DAY + DAY);

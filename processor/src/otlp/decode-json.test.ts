@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeJsonMetricsRequest } from './decode-json.js';
 import { OtlpDecodeError } from './decode-error.js';
 import type { MetricsRequest, NumberDataPoint } from '../model/metrics-request.js';
+import { request, resource, str } from '../testing/model-builders.js';
 
 /** A request with one sum metric, keys in camelCase. */
 function camelRequest(point: object, sum: object = { aggregationTemporality: 2, isMonotonic: true }): string {
@@ -40,37 +41,10 @@ describe('decodeJsonMetricsRequest', () => {
         asInt: 42,
       }),
     );
-    expect(model).toEqual({
-      resourceMetrics: [
-        {
-          resourceAttributes: [{ key: 'service.version', value: { kind: 'string', value: '1.4.2' } }],
-          scopeMetrics: [
-            {
-              scope: { name: 'lunadefend', version: '', attributes: [] },
-              metrics: [
-                {
-                  name: 'lunadefend.tokenize.success',
-                  data: {
-                    kind: 'sum',
-                    aggregationTemporality: 2,
-                    isMonotonic: true,
-                    dataPoints: [
-                      {
-                        attributes: [{ key: 'outcome', value: { kind: 'string', value: 'ok' } }],
-                        startTimeUnixNano: 1764000000000000001n,
-                        timeUnixNano: 1764000060000000002n,
-                        value: 42,
-                        flags: 0,
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    });
+    const decoded = { attributes: [str('outcome', 'ok')], startTimeUnixNano: 1764000000000000001n, timeUnixNano: 1764000060000000002n, value: 42, flags: 0 };
+    expect(model).toEqual(
+      request(resource({ version: '1.4.2', scope: { name: 'lunadefend', version: '', attributes: [] }, sums: [{ name: 'lunadefend.tokenize.success', temporality: 2, points: [decoded] }] })),
+    );
   });
 
   it('accepts snake_case keys everywhere', () => {

@@ -1,26 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type Collector } from '../collector.js';
+import { describe, expect, it } from 'vitest';
 import { previewReports } from '../window/report-preview.js';
-import { captureLogger, makeFixture, manualClock, type Fixture } from '../testing/collector-fixture.js';
+import type { Fixture } from '../testing/collector-fixture.js';
+import { useTestCollectors } from '../testing/test-collectors.js';
 import { decodeJsonMetricsRequest } from './decode-json.js';
 import { decodeProtobufMetricsRequest } from './decode-protobuf.js';
 
 const T0 = Date.UTC(2026, 10, 24, 10);
 const NS = (ms: number) => BigInt(ms) * 1_000_000n;
-let fixture: Fixture | undefined;
-let collector: Collector | undefined;
-
-afterEach(async () => {
-  await collector?.shutdown();
-  collector = undefined;
-  fixture?.cleanup();
-});
-
-function start() {
-  fixture = makeFixture();
-  collector = createCollector(fixture.config, { now: manualClock(T0).now, env: { LUNADEFEND_TELEMETRY: 'local' }, logger: captureLogger().logger, schedule: false });
-  return { c: collector, f: fixture };
-}
+const collectors = useTestCollectors();
+const start = () => collectors.make({ atMs: T0, env: { LUNADEFEND_TELEMETRY: 'local' } });
 
 const total = (f: Fixture) => previewReports(f.config).open.reduce((s, b) => s + (JSON.parse(b) as { metrics: { tokenizeSuccess: number } }).metrics.tokenizeSuccess, 0);
 

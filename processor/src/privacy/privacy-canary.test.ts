@@ -5,12 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type Collector } from '../collector.js';
-import { createOtlpReferenceCodec } from '../testing/reference-codec.js';
-import { startCaptureReceiver, type CaptureReceiver } from '../testing/capture-receiver.js';
-import { captureLogger, makeFixture, manualClock, type Fixture } from '../testing/collector-fixture.js';
+import { describe, expect, it } from 'vitest';
 import { getText, postOtlp } from '../testing/otlp-http.js';
+import { createOtlpReferenceCodec } from '../testing/reference-codec.js';
+import { useTestCollectors } from '../testing/test-collectors.js';
 
 const T0 = Date.UTC(2026, 10, 24, 9);
 const TRACE_ID = 'cafe0123456789abcdefcafe01234567';
@@ -55,14 +53,7 @@ function canaryRequest(value: number, timeMs: number, ids: (hex: string) => unkn
   };
 }
 
-let fixture: Fixture | undefined;
-let collector: Collector | undefined;
-let receiver: CaptureReceiver | undefined;
-afterEach(async () => {
-  await collector?.shutdown();
-  await receiver?.close();
-  fixture?.cleanup();
-});
+const collectors = useTestCollectors();
 
 function findCanaries(where: string, bytes: Buffer): string[] {
   const lower = Buffer.from(bytes.toString('latin1').toLowerCase(), 'latin1');
@@ -76,12 +67,9 @@ function findCanaries(where: string, bytes: Buffer): string[] {
 
 describe('privacy', () => {
   it('lets no canary from any place of a request reach state, ledger, logs, /metrics, responses or the receiver', async () => {
-    receiver = await startCaptureReceiver();
-    fixture = makeFixture({ endpoint: receiver.url() });
-    const clock = manualClock(T0 - 1000); // the state epoch precedes the client start: its first value counts
-    const log = captureLogger();
-    collector = createCollector(fixture.config, { now: clock.now, env: {}, logger: log.logger, schedule: false });
-    await collector.start();
+    const receiver = await collectors.receiver();
+    // The state epoch precedes the client start: its first value counts.
+    const { c: collector, f: fixture, clock, log } = await collectors.start({ atMs: T0 - 1000, endpoint: receiver.url() });
     const port = collector.otlpAddress().port;
     const codec = createOtlpReferenceCodec();
     // The detector itself finds every canary in the requests we send.
@@ -116,8 +104,8 @@ describe('privacy', () => {
 
     const leaks: string[] = [];
     const scanState = (when: string) => {
-      for (const name of readdirSync(fixture?.stateDirectory ?? '')) {
-        leaks.push(...findCanaries(`${when} state file ${name}`, readFileSync(join(fixture?.stateDirectory ?? '', name))));
+      for (const name of readdirSync(fixture.stateDirectory)) {
+        leaks.push(...findCanaries(`${when} state file ${name}`, readFileSync(join(fixture.stateDirectory, name))));
       }
     };
     scanState('running');

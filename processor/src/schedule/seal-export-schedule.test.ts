@@ -1,41 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createAggregatingConsumer } from '../aggregate/aggregating-consumer.js';
-import { createToDelta } from '../delta/to-delta.js';
+import { describe, expect, it } from 'vitest';
 import { createLedgerOnlyTransport } from '../export/ledger-only-transport.js';
 import { createReportExporter } from '../export/report-exporter.js';
-import { createStateHandle, type StateHandle } from '../state/state-handle.js';
 import { readLedger } from '../state/state-reader.js';
-import { createOwnMetrics } from '../telemetry/own-metrics.js';
-import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture } from '../testing/collector-fixture.js';
+import { manualClock, seededRandom } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
+import { useTestState } from '../testing/test-state.js';
 import { createSealer } from '../window/sealer.js';
-import { createWindowTotals } from '../window/window-totals.js';
 import { createSealExportSchedule } from './seal-export-schedule.js';
 
 const WINDOW_MS = 10_000;
 const T0 = Date.UTC(2026, 10, 24, 9);
-let fixture: Fixture | undefined;
-let state: StateHandle | undefined;
-afterEach(() => {
-  state?.close();
-  fixture?.cleanup();
-});
+const openState = useTestState();
 
 function setUp() {
-  fixture = makeFixture();
   const clock = manualClock(T0);
-  const { logger } = captureLogger();
-  const metrics = createOwnMetrics();
-  state = createStateHandle({ directory: fixture.stateDirectory, logger, now: clock.now });
-  const consumer = createAggregatingConsumer({
-    state,
-    toDelta: createToDelta({ maxStreams: 100, streamStalenessMs: 60_000 }),
-    windowTotals: createWindowTotals({ windowMs: WINDOW_MS }),
-    configuredStackId: undefined,
-    now: clock.now,
-    metrics,
-  });
-  consumer.consumeBatch([single({ value: 2, startMs: T0, timeMs: T0 + 1, temporality: 1 })]);
+  const { state, f, log, metrics, aggregating } = openState(clock.now);
+  const { logger } = log;
+  aggregating(WINDOW_MS).consumeBatch([single({ value: 2, startMs: T0, timeMs: T0 + 1, temporality: 1 })]);
   let ticks = 0;
   const schedule = createSealExportSchedule({
     state,
@@ -47,7 +28,7 @@ function setUp() {
     logger,
     afterTick: () => void ticks++,
   });
-  return { clock, schedule, directory: fixture.stateDirectory, ticks: () => ticks };
+  return { clock, schedule, directory: f.stateDirectory, ticks: () => ticks };
 }
 
 describe('seal/export schedule', () => {

@@ -1,44 +1,30 @@
 import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { statusCommand } from '../cli/status.js';
-import { createCollector, type Collector } from '../collector.js';
-import { startCaptureReceiver, type CaptureReceiver } from '../testing/capture-receiver.js';
-import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture } from '../testing/collector-fixture.js';
+import type { Collector } from '../collector.js';
+import type { CaptureReceiver } from '../testing/capture-receiver.js';
+import type { Fixture } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
+import { useTestCollectors } from '../testing/test-collectors.js';
 import { STATE_FILE_NAME } from './state-store.js';
 
 const DAY = 86_400_000;
 const DAY0 = Date.UTC(2026, 10, 20);
-let fixture: Fixture | undefined;
-let collector: Collector | undefined;
-let receiver: CaptureReceiver | undefined;
-
-afterEach(async () => {
-  await collector?.shutdown();
-  await receiver?.close();
-  collector = undefined;
-  receiver = undefined;
-  fixture?.cleanup();
-  fixture = undefined;
-});
+const collectors = useTestCollectors();
 
 async function setup() {
-  receiver = await startCaptureReceiver();
-  fixture = makeFixture({ endpoint: receiver.url() });
-  const clock = manualClock(DAY0 + 3_600_000);
-  const log = captureLogger();
-  collector = createCollector(fixture.config, { now: clock.now, env: {}, logger: log.logger, random: seededRandom(3), schedule: false });
-  await collector.start();
+  const r = await collectors.receiver();
+  const { c, f, clock, log } = await collectors.start({ atMs: DAY0 + 3_600_000, endpoint: r.url(), seed: 3 });
   // Two sealed reports wait in the outbox (the receiver is not asked yet).
   for (let day = 0; day < 2; day++) {
     const t = clock.now();
-    expect(collector.consume(single({ value: 5, startMs: t, timeMs: t + 1, temporality: 1 }))).toMatchObject({ kind: 'accepted' });
+    expect(c.consume(single({ value: 5, startMs: t, timeMs: t + 1, temporality: 1 }))).toMatchObject({ kind: 'accepted' });
     clock.set(Math.floor(t / DAY) * DAY + DAY + 3_600_000);
-    expect(collector.sealDue()).toBe(1);
+    expect(c.sealDue()).toBe(1);
   }
-  return { clock, c: collector, f: fixture, r: receiver, log };
+  return { clock, c, f, r, log };
 }
 
 const path = (f: Fixture) => join(f.stateDirectory, STATE_FILE_NAME);

@@ -1,11 +1,12 @@
 import { validateReport } from '@lunadefend/config';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type Collector } from '../collector.js';
+import { describe, expect, it } from 'vitest';
+import { createCollector } from '../collector.js';
 import { CollectorError } from '../errors.js';
 import { previewReports } from './report-preview.js';
 import { readCollectorState } from '../state/state-reader.js';
-import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture, type FixtureOptions } from '../testing/collector-fixture.js';
+import type { Fixture } from '../testing/collector-fixture.js';
 import { single } from '../testing/model-builders.js';
+import { useTestCollectors, type TestCollectorOptions } from '../testing/test-collectors.js';
 import { effectiveJitterMs, windowOf } from './utc-window.js';
 
 const DAY = 86_400_000;
@@ -13,21 +14,8 @@ const NOON = Date.UTC(2026, 10, 24, 12, 34, 56);
 const STACK_A = '0b9f5f0e-6c1e-4f57-9a8e-2f1d8a4b7c11';
 const STACK_B = '3d9c49ce-8367-43ec-8884-568c8d43faec';
 
-let fixture: Fixture | undefined;
-let collector: Collector | undefined;
-afterEach(async () => {
-  await collector?.shutdown();
-  collector = undefined;
-  fixture?.cleanup();
-  fixture = undefined;
-});
-
-function start(o: FixtureOptions = {}, env: NodeJS.ProcessEnv = {}, clockMs = NOON) {
-  fixture ??= makeFixture(o);
-  const clock = manualClock(clockMs);
-  collector = createCollector(fixture.config, { now: clock.now, env: { LUNADEFEND_TELEMETRY: 'local', ...env }, logger: captureLogger().logger, random: seededRandom(1), schedule: false });
-  return { clock, c: collector, f: fixture };
-}
+const collectors = useTestCollectors();
+const start = (o: Partial<TestCollectorOptions> = {}) => collectors.make({ atMs: NOON, seed: 1, ...o, env: { LUNADEFEND_TELEMETRY: 'local', ...o.env } });
 
 type Report = { report_id: string; version: string; stack_id: string; window: { start: string; end: string }; metrics: Record<string, number> };
 const outbox = (f: Fixture): Report[] => previewReports(f.config).outbox.map((b) => JSON.parse(b) as Report);
@@ -110,7 +98,7 @@ describe('UTC windows', () => {
     const first = start();
     first.c.consume(single({ value: 1, startMs: NOON, timeMs: NOON + 1 }));
     await first.c.shutdown();
-    const second = start({}, {}, NOON + 1000);
+    const second = start({ atMs: NOON + 1000, fixture: first.f });
     second.c.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON + 1000, name: 'lunadefend.tokenize.failure', temporality: 1 }));
     second.clock.set(Date.UTC(2026, 10, 25));
     second.c.sealDue();
@@ -122,7 +110,7 @@ describe('UTC windows', () => {
   });
 
   it('uses LUNADEFEND_STACK_ID (lowercased) when the resource names none, and refuses a non-UUID one at start-up', () => {
-    const { clock, c, f } = start({}, { LUNADEFEND_STACK_ID: STACK_B.toUpperCase() });
+    const { clock, c, f } = start({ env: { LUNADEFEND_STACK_ID: STACK_B.toUpperCase() } });
     c.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON }));
     c.consume(single({ value: 1, startMs: NOON - 1, timeMs: NOON, stackId: STACK_A }));
     clock.set(Date.UTC(2026, 10, 25));
