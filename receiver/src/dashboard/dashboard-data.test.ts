@@ -4,14 +4,13 @@
 
 import { REPORT_KEYS } from '@lunadefend/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from '@lunadefend/testkit';
-import { createPostgresStorage } from '../storage/postgres.js';
-import type { DeploymentsPage, Storage } from '../storage/storage.js';
+import type { DeploymentsPage } from '../storage/storage.js';
 import type { DailySeries } from './daily-series.js';
 import { OTHER_COHORT } from '../privacy/public-release.js';
 import type { PublicStats } from './public-stats-source.js';
 import { securityHeaderProblems, signIn } from './test-support/http-client.js';
 import { SMALL_VERSIONS, dashboardFleet, expectedDaily, insertSeeds, publicCohortFleet } from './test-support/seed-fleet.js';
+import { storagesUnderTest, type StorageUnderTest } from './test-support/storages-under-test.js';
 import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
 import { eachDay } from './utc-days.js';
 
@@ -24,34 +23,7 @@ type DailyBody = DailySeries & { availableVersions: string[]; selectedVersions: 
 type ErrorBody = { error: string; details: { path?: string; message: string }[] };
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
-interface StorageUnderTest {
-  readonly kind: string;
-  /** undefined: the receiver's own fresh SQLite file. */
-  open(): Promise<{ storage?: Storage; close(): Promise<void> }>;
-}
-
-const availability = await postgresAvailability();
-const storages: StorageUnderTest[] = [{ kind: 'sqlite', open: async () => ({ close: async () => undefined }) }];
-if (availability.available) {
-  storages.push({
-    kind: 'postgres',
-    async open() {
-      const database: TestDatabase = await createTestDatabase(availability.adminUrl);
-      const storage = createPostgresStorage({ url: database.url, poolSize: 4 });
-      return {
-        storage,
-        async close() {
-          await storage.close();
-          await database.drop();
-        },
-      };
-    },
-  });
-} else {
-  describe('dashboard data on postgres', () => {
-    it.skip(`PostgreSQL unavailable: ${availability.reason}`, () => undefined);
-  });
-}
+const storages = await storagesUnderTest('dashboard data');
 
 describe.each(storages)('dashboard data on $kind', (storageUnderTest) => {
   const fleet = dashboardFleet(DAYS);

@@ -9,11 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { REPORT_KEYS, zeroMetrics, type ReportKey } from '@lunadefend/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, postgresAvailability, type TestDatabase } from '@lunadefend/testkit';
-import { createPostgresStorage } from '../storage/postgres.js';
 import type { Storage } from '../storage/storage.js';
 import type { PublicStats } from './public-stats-source.js';
 import { toDailyReport } from './test-support/seed-fleet.js';
+import { storagesUnderTest } from './test-support/storages-under-test.js';
 import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
 import { addDays } from '../storage/days.js';
 
@@ -30,43 +29,7 @@ const dayMs = (day: string, hours = 12): number => Date.parse(`${day}T00:00:00Z`
 const counters = (values: readonly number[]): Record<ReportKey, number> =>
   Object.fromEntries(REPORT_KEYS.map((key, i) => [key, values[i] ?? 0])) as Record<ReportKey, number>;
 
-interface StorageUnderTest {
-  readonly kind: string;
-  open(): Promise<{ storage: Storage | undefined; close(): Promise<void> }>;
-}
-
-const availability = await postgresAvailability();
-const storages: StorageUnderTest[] = [{ kind: 'sqlite', open: async () => ({ storage: undefined, close: async () => undefined }) }];
-if (availability.available) {
-  storages.push({
-    kind: 'postgres',
-    async open() {
-      const database: TestDatabase = await createTestDatabase(availability.adminUrl);
-      const storage = createPostgresStorage({ url: database.url, poolSize: 4 });
-      return {
-        storage,
-        async close() {
-          await storage.close();
-          // After 2,000 inserts an autovacuum worker (not ours to end) may still be on the
-          // database for a moment; dropping is retried until it is gone.
-          for (let attempt = 1; ; attempt += 1) {
-            try {
-              await database.drop();
-              return;
-            } catch (error) {
-              if (attempt >= 10) throw error;
-              await new Promise((resolve) => setTimeout(resolve, 1000));
-            }
-          }
-        },
-      };
-    },
-  });
-} else {
-  describe('public stats privacy on postgres', () => {
-    it.skip(`PostgreSQL unavailable: ${availability.reason}`, () => undefined);
-  });
-}
+const storages = await storagesUnderTest('public stats privacy');
 
 describe.each(storages)('public stats privacy on $kind', (storageUnderTest) => {
   let nowMs = NOW;
