@@ -6,8 +6,52 @@
 
 import { METRIC_CATALOG } from '@lunadefend/config';
 import { metricColumns } from './columns.js';
-import { ingestBatchFunctionSql } from './postgres-ingest.js';
+import { INGEST_SECTIONS, ingestBatchFunctionSql } from './postgres-ingest.js';
 import type { Migration } from './sqlite-migrations.js';
+
+// Migrations 2 and 4 wrote the ingest function by hand, over the counters of schema version 1,
+// before the generator (postgres-ingest.ts) existed. Their text is kept to the byte, composed of
+// the sections they share with the generator and these parts of their own; the hash of every
+// released migration is pinned in released-migrations.test.ts.
+const RELEASED_LOCK_PER_WINDOW = `        for k in
+          select distinct hashtextextended(x.stack_id::text || '/' || extract(epoch from x.window_start)::text, 0)
+          from jsonb_to_recordset(p_reports) as x(stack_id uuid, window_start timestamptz) order by 1
+        loop
+          perform pg_advisory_xact_lock(k);
+        end loop;
+`;
+const RELEASED_V1_RECORD = `
+            tokenize_success bigint, tokenize_failure bigint, detokenize_success bigint,
+            detokenize_failure bigint, create_grant_success bigint, create_grant_failure bigint)
+`;
+const RELEASED_V1_INSERT = `          insert into reports values (r.report_id, r.stack_id, r.version, r.window_start, r.window_end, r.day,
+            r.received_at, r.flag_reason, r.tokenize_success, r.tokenize_failure, r.detokenize_success,
+            r.detokenize_failure, r.create_grant_success, r.create_grant_failure);
+`;
+const RELEASED_V1_TOTALS = `        insert into version_totals as t
+          select u.period, u.start, u.version, count(*) filter (where u.new_version), count(*),
+                 sum(t2.tokenize_success), sum(t2.tokenize_failure), sum(t2.detokenize_success),
+                 sum(t2.detokenize_failure), sum(t2.create_grant_success), sum(t2.create_grant_failure)
+`;
+const RELEASED_V1_UPSERT = `            tokenize_success = t.tokenize_success + excluded.tokenize_success,
+            tokenize_failure = t.tokenize_failure + excluded.tokenize_failure,
+            detokenize_success = t.detokenize_success + excluded.detokenize_success,
+            detokenize_failure = t.detokenize_failure + excluded.detokenize_failure,
+            create_grant_success = t.create_grant_success + excluded.create_grant_success,
+            create_grant_failure = t.create_grant_failure + excluded.create_grant_failure;
+`;
+
+/** The body of migration 2's function (`withRuns` false) or of migration 4's (true), from `declare` to `$fn$;`. */
+function releasedIngestFunction(withRuns: boolean): string {
+  const s = INGEST_SECTIONS;
+  return `${s.declare}${withRuns ? s.declareRuns : ''}      begin
+${withRuns ? s.lockPerStack : RELEASED_LOCK_PER_WINDOW}
+${s.reportsLoopHead}${RELEASED_V1_RECORD}${s.reportChecks}${RELEASED_V1_INSERT}${s.reportAccepted}
+${s.periodLoop}${withRuns ? s.newRunDays : ''}        end loop;
+
+${withRuns ? `${s.runsLoop}\n` : ''}${RELEASED_V1_TOTALS}${s.versionTotalsGroup}${RELEASED_V1_UPSERT}
+${s.periodTotalsAndEnd}`;
+}
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
@@ -144,111 +188,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       -- totals, each sorted), so concurrent batches on any number of replicas cannot deadlock.
       create function lunadefend_ingest_batch(p_reports jsonb, p_max_per_window integer)
       returns table (report_id uuid, outcome text) language plpgsql as $fn$
-      declare
-        k bigint;
-        r record;
-        existing integer;
-        new_stack boolean;
-        new_version boolean;
-        o_ids uuid[] := '{}';
-        o_outcomes text[] := '{}';
-        accepted uuid[] := '{}';
-        a_period text[] := '{}';
-        a_start date[] := '{}';
-        a_version text[] := '{}';
-        a_report uuid[] := '{}';
-        a_new_stack boolean[] := '{}';
-        a_new_version boolean[] := '{}';
-      begin
-        for k in
-          select distinct hashtextextended(x.stack_id::text || '/' || extract(epoch from x.window_start)::text, 0)
-          from jsonb_to_recordset(p_reports) as x(stack_id uuid, window_start timestamptz) order by 1
-        loop
-          perform pg_advisory_xact_lock(k);
-        end loop;
-
-        for r in select * from jsonb_to_recordset(p_reports) as x(
-            report_id uuid, stack_id uuid, version text, window_start timestamptz, window_end timestamptz,
-            day date, received_at timestamptz, flag_reason text,
-            tokenize_success bigint, tokenize_failure bigint, detokenize_success bigint,
-            detokenize_failure bigint, create_grant_success bigint, create_grant_failure bigint)
-        loop
-          o_ids := o_ids || r.report_id;
-          if exists (select 1 from reports t where t.report_id = r.report_id) then
-            o_outcomes := o_outcomes || 'duplicate'::text;
-            continue;
-          end if;
-          select count(*) into existing from reports t where t.stack_id = r.stack_id and t.window_start = r.window_start;
-          if existing >= p_max_per_window then
-            o_outcomes := o_outcomes || 'window-limit'::text;
-            continue;
-          end if;
-          insert into reports values (r.report_id, r.stack_id, r.version, r.window_start, r.window_end, r.day,
-            r.received_at, r.flag_reason, r.tokenize_success, r.tokenize_failure, r.detokenize_success,
-            r.detokenize_failure, r.create_grant_success, r.create_grant_failure);
-          o_outcomes := o_outcomes || 'accepted'::text;
-          if r.flag_reason is null then
-            accepted := accepted || r.report_id;
-          end if;
-        end loop;
-
-        for r in
-          select p.period, p.start, x.stack_id, x.version, x.report_id
-          from (
-            -- Copies of one report in a batch are counted once.
-            select distinct on (y.report_id) y.*
-            from jsonb_to_recordset(p_reports) as y(report_id uuid, stack_id uuid, version text, day date, week date)
-          ) as x
-          cross join lateral (values ('day', x.day), ('week', x.week)) as p(period, start)
-          where x.report_id = any (accepted)
-          order by p.period, p.start, x.stack_id, x.version
-        loop
-          new_stack := false;
-          new_version := false;
-          insert into deployment_periods as d values (r.period, r.start, r.stack_id, array[r.version])
-            on conflict (period, period_start, stack_id) do update
-              set versions = (select array_agg(v order by v) from unnest(d.versions || r.version) v)
-              where not (r.version = any (d.versions))
-            returning (xmax = 0), true into new_stack, new_version;
-          a_period := a_period || r.period;
-          a_start := a_start || r.start;
-          a_version := a_version || r.version;
-          a_report := a_report || r.report_id;
-          a_new_stack := a_new_stack || coalesce(new_stack, false);
-          a_new_version := a_new_version || coalesce(new_version, false);
-        end loop;
-
-        insert into version_totals as t
-          select u.period, u.start, u.version, count(*) filter (where u.new_version), count(*),
-                 sum(t2.tokenize_success), sum(t2.tokenize_failure), sum(t2.detokenize_success),
-                 sum(t2.detokenize_failure), sum(t2.create_grant_success), sum(t2.create_grant_failure)
-          from unnest(a_period, a_start, a_version, a_report, a_new_version) as u(period, start, version, report_id, new_version)
-          join reports t2 on t2.report_id = u.report_id
-          group by u.period, u.start, u.version
-          order by u.period, u.start, u.version
-          on conflict (period, period_start, version) do update set
-            deployments = t.deployments + excluded.deployments,
-            reports = t.reports + excluded.reports,
-            tokenize_success = t.tokenize_success + excluded.tokenize_success,
-            tokenize_failure = t.tokenize_failure + excluded.tokenize_failure,
-            detokenize_success = t.detokenize_success + excluded.detokenize_success,
-            detokenize_failure = t.detokenize_failure + excluded.detokenize_failure,
-            create_grant_success = t.create_grant_success + excluded.create_grant_success,
-            create_grant_failure = t.create_grant_failure + excluded.create_grant_failure;
-
-        insert into period_totals as t
-          select u.period, u.start, count(*) filter (where u.new_stack), count(*)
-          from unnest(a_period, a_start, a_new_stack) as u(period, start, new_stack)
-          group by u.period, u.start
-          order by u.period, u.start
-          on conflict (period, period_start) do update set
-            active_deployments = t.active_deployments + excluded.active_deployments,
-            reports = t.reports + excluded.reports;
-
-        return query select * from unnest(o_ids, o_outcomes);
-      end
-      $fn$;
-      drop function lunadefend_ingest(uuid, uuid, text, timestamptz, timestamptz, date, date, timestamptz, text, integer, bigint[]);
+${releasedIngestFunction(false)}      drop function lunadefend_ingest(uuid, uuid, text, timestamptz, timestamptz, date, date, timestamptz, text, integer, bigint[]);
     `,
   },
   {
@@ -291,137 +231,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       -- stack id instead of per (stack id, window).
       create or replace function lunadefend_ingest_batch(p_reports jsonb, p_max_per_window integer)
       returns table (report_id uuid, outcome text) language plpgsql as $fn$
-      declare
-        k bigint;
-        r record;
-        existing integer;
-        new_stack boolean;
-        new_version boolean;
-        o_ids uuid[] := '{}';
-        o_outcomes text[] := '{}';
-        accepted uuid[] := '{}';
-        a_period text[] := '{}';
-        a_start date[] := '{}';
-        a_version text[] := '{}';
-        a_report uuid[] := '{}';
-        a_new_stack boolean[] := '{}';
-        a_new_version boolean[] := '{}';
-        n_stack uuid[] := '{}';
-        n_version text[] := '{}';
-        n_day date[] := '{}';
-        next_last date;
-      begin
-        -- One lock per stack id (it also serialises each of its windows, for the bound below, and its runs).
-        for k in
-          select distinct hashtextextended(x.stack_id::text, 0)
-          from jsonb_to_recordset(p_reports) as x(stack_id uuid) order by 1
-        loop
-          perform pg_advisory_xact_lock(k);
-        end loop;
-
-        for r in select * from jsonb_to_recordset(p_reports) as x(
-            report_id uuid, stack_id uuid, version text, window_start timestamptz, window_end timestamptz,
-            day date, received_at timestamptz, flag_reason text,
-            tokenize_success bigint, tokenize_failure bigint, detokenize_success bigint,
-            detokenize_failure bigint, create_grant_success bigint, create_grant_failure bigint)
-        loop
-          o_ids := o_ids || r.report_id;
-          if exists (select 1 from reports t where t.report_id = r.report_id) then
-            o_outcomes := o_outcomes || 'duplicate'::text;
-            continue;
-          end if;
-          select count(*) into existing from reports t where t.stack_id = r.stack_id and t.window_start = r.window_start;
-          if existing >= p_max_per_window then
-            o_outcomes := o_outcomes || 'window-limit'::text;
-            continue;
-          end if;
-          insert into reports values (r.report_id, r.stack_id, r.version, r.window_start, r.window_end, r.day,
-            r.received_at, r.flag_reason, r.tokenize_success, r.tokenize_failure, r.detokenize_success,
-            r.detokenize_failure, r.create_grant_success, r.create_grant_failure);
-          o_outcomes := o_outcomes || 'accepted'::text;
-          if r.flag_reason is null then
-            accepted := accepted || r.report_id;
-          end if;
-        end loop;
-
-        for r in
-          select p.period, p.start, x.stack_id, x.version, x.report_id
-          from (
-            -- Copies of one report in a batch are counted once.
-            select distinct on (y.report_id) y.*
-            from jsonb_to_recordset(p_reports) as y(report_id uuid, stack_id uuid, version text, day date, week date)
-          ) as x
-          cross join lateral (values ('day', x.day), ('week', x.week)) as p(period, start)
-          where x.report_id = any (accepted)
-          order by p.period, p.start, x.stack_id, x.version
-        loop
-          new_stack := false;
-          new_version := false;
-          insert into deployment_periods as d values (r.period, r.start, r.stack_id, array[r.version])
-            on conflict (period, period_start, stack_id) do update
-              set versions = (select array_agg(v order by v) from unnest(d.versions || r.version) v)
-              where not (r.version = any (d.versions))
-            returning (xmax = 0), true into new_stack, new_version;
-          a_period := a_period || r.period;
-          a_start := a_start || r.start;
-          a_version := a_version || r.version;
-          a_report := a_report || r.report_id;
-          a_new_stack := a_new_stack || coalesce(new_stack, false);
-          a_new_version := a_new_version || coalesce(new_version, false);
-          if r.period = 'day' and coalesce(new_version, false) then
-            n_stack := n_stack || r.stack_id;
-            n_version := n_version || r.version;
-            n_day := n_day || r.start;
-          end if;
-        end loop;
-
-        -- A day newly seen for (stack, version) joins the runs ending the day before and starting
-        -- the day after, or starts a run of its own. Rows in (stack, version, day) order, after
-        -- every deployment_periods row and before the totals: the same global lock order.
-        for r in
-          select * from unnest(n_stack, n_version, n_day) as u(stack_id, version, day) order by 1, 2, 3
-        loop
-          delete from deployment_runs d
-            where d.stack_id = r.stack_id and d.version = r.version and d.first_day = r.day + 1
-            returning d.last_day into next_last;
-          update deployment_runs d set last_day = coalesce(next_last, r.day)
-            where d.stack_id = r.stack_id and d.version = r.version and d.last_day = r.day - 1;
-          if not found then
-            insert into deployment_runs values (r.stack_id, r.version, r.day, coalesce(next_last, r.day));
-          end if;
-        end loop;
-
-        insert into version_totals as t
-          select u.period, u.start, u.version, count(*) filter (where u.new_version), count(*),
-                 sum(t2.tokenize_success), sum(t2.tokenize_failure), sum(t2.detokenize_success),
-                 sum(t2.detokenize_failure), sum(t2.create_grant_success), sum(t2.create_grant_failure)
-          from unnest(a_period, a_start, a_version, a_report, a_new_version) as u(period, start, version, report_id, new_version)
-          join reports t2 on t2.report_id = u.report_id
-          group by u.period, u.start, u.version
-          order by u.period, u.start, u.version
-          on conflict (period, period_start, version) do update set
-            deployments = t.deployments + excluded.deployments,
-            reports = t.reports + excluded.reports,
-            tokenize_success = t.tokenize_success + excluded.tokenize_success,
-            tokenize_failure = t.tokenize_failure + excluded.tokenize_failure,
-            detokenize_success = t.detokenize_success + excluded.detokenize_success,
-            detokenize_failure = t.detokenize_failure + excluded.detokenize_failure,
-            create_grant_success = t.create_grant_success + excluded.create_grant_success,
-            create_grant_failure = t.create_grant_failure + excluded.create_grant_failure;
-
-        insert into period_totals as t
-          select u.period, u.start, count(*) filter (where u.new_stack), count(*)
-          from unnest(a_period, a_start, a_new_stack) as u(period, start, new_stack)
-          group by u.period, u.start
-          order by u.period, u.start
-          on conflict (period, period_start) do update set
-            active_deployments = t.active_deployments + excluded.active_deployments,
-            reports = t.reports + excluded.reports;
-
-        return query select * from unnest(o_ids, o_outcomes);
-      end
-      $fn$;
-    `,
+${releasedIngestFunction(true)}    `,
   },
   {
     version: 5,
