@@ -52,50 +52,25 @@ export function createOwnMetrics(): OwnMetrics {
   const evicted = counter('streams_evicted_total', 'Stale cumulative streams evicted to make room for new ones.');
 
   let source: GaugeSource | undefined;
-  new Gauge({
-    name: `${PREFIX}outbox_depth`,
-    help: 'Sealed reports waiting to be sent.',
-    registers: [registry],
-    collect() {
-      const v = source?.outboxDepth();
-      if (v !== undefined) this.set(v);
-    },
+  // Gauges are read from the source when scraped; a value not known yet is left out.
+  const gauge = (name: string, help: string, read: () => number | undefined) =>
+    new Gauge({
+      name: PREFIX + name,
+      help,
+      registers: [registry],
+      collect() {
+        const v = read();
+        if (v !== undefined) this.set(v);
+      },
+    });
+  gauge('outbox_depth', 'Sealed reports waiting to be sent.', () => source?.outboxDepth());
+  gauge('dead_letters', 'Reports the receiver rejected permanently (see `lunadefend-collector status`).', () => source?.deadLetters());
+  gauge('state_writable', '1 when the state file can be written, 0 while OTLP requests are answered 503.', () => (source === undefined || source.stateWritable() ? 1 : 0));
+  gauge('clock_skew_seconds', "The receiver's clock minus this host's, from the Date header of its last answer (negative: this host is ahead).", () => {
+    const ms = source?.clockSkewMs();
+    return ms === undefined ? undefined : ms / 1000;
   });
-  new Gauge({
-    name: `${PREFIX}dead_letters`,
-    help: 'Reports the receiver rejected permanently (see `lunadefend-collector status`).',
-    registers: [registry],
-    collect() {
-      const v = source?.deadLetters();
-      if (v !== undefined) this.set(v);
-    },
-  });
-  new Gauge({
-    name: `${PREFIX}state_writable`,
-    help: '1 when the state file can be written, 0 while OTLP requests are answered 503.',
-    registers: [registry],
-    collect() {
-      this.set(source === undefined || source.stateWritable() ? 1 : 0);
-    },
-  });
-
-  new Gauge({
-    name: `${PREFIX}clock_skew_seconds`,
-    help: "The receiver's clock minus this host's, from the Date header of its last answer (negative: this host is ahead).",
-    registers: [registry],
-    collect() {
-      const v = source?.clockSkewMs();
-      if (v !== undefined) this.set(v / 1000);
-    },
-  });
-  new Gauge({
-    name: `${PREFIX}export_wedged`,
-    help: '1 while a report is held back because its outcome failed to be written 3 times in a row (health answers 503).',
-    registers: [registry],
-    collect() {
-      this.set(source?.exportWedged() === true ? 1 : 0);
-    },
-  });
+  gauge('export_wedged', '1 while a report is held back because its outcome failed to be written 3 times in a row (health answers 503).', () => (source?.exportWedged() === true ? 1 : 0));
 
   return {
     registry,
