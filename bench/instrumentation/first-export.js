@@ -1,27 +1,25 @@
 // What a client loses of what it counted before its first export, end to end: the client counts
 // BEFORE increments, lets its first periodic export go, counts AFTER more and shuts down (final
-// export); a real lunadefend-collector (built processor/dist/main.js, started before the client,
-// 2 s windows) aggregates and sends its reports to a capturing HTTP endpoint; the reports' sum is
+// export); a real lunadefend-collector (built processor/dist/main.js, started before the client
+// through the test kit's launcher, 2 s windows) aggregates and sends its reports to a capturing HTTP endpoint; the reports' sum is
 // what was counted. Clients, each against a fresh collector:
 //   stock SDK ObservableCounter   @opentelemetry/sdk-metrics 2.x, callback observing a running total
 //   stock SDK Counter             the same SDK, a synchronous counter
 //   @lunadefend/metrics           this package
 // The stock clients run over OTLP/HTTP JSON and over protobuf (the SDK's own exporters).
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startMetrics } from '@lunadefend/metrics';
+import { ENTRY_POINTS, listeningPort, spawnService, writeCollectorConfig } from '@lunadefend/testkit';
 import { ValueType } from '@opentelemetry/api';
 import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 
-const COLLECTOR = fileURLToPath(new URL('../../processor/dist/main.js', import.meta.url));
 const STACK_ID = '3d9c49ce-8367-43ec-8884-568c8d43faec';
 const BEFORE = 388;
 const AFTER = 97;
@@ -43,53 +41,10 @@ async function startReportCapture() {
 }
 
 async function startCollector(dir, reportsUrl) {
-  const config = join(dir, 'otel-collector.yaml');
-  writeFileSync(config, `receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:0
-processors:
-  lunadefend_aggregate:
-    window: 2s
-    send_jitter: 0s
-    max_streams: 10000
-exporters:
-  lunadefend:
-    endpoint: ${JSON.stringify(reportsUrl)}
-    timeout: 5s
-    retry_on_failure: { initial_interval: 200ms, max_interval: 1s, max_age: 720h }
-extensions:
-  health_check: { endpoint: 127.0.0.1:0 }
-  file_storage: { directory: ${JSON.stringify(join(dir, 'state'))} }
-service:
-  extensions: [health_check, file_storage]
-  pipelines:
-    metrics: { receivers: [otlp], processors: [lunadefend_aggregate], exporters: [lunadefend] }
-  telemetry:
-    metrics: { address: 127.0.0.1:0 }
-`);
-  const child = spawn(process.execPath, [COLLECTOR, 'run', '--config', config], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    let buffered = '';
-    child.on('exit', (code) => reject(new Error(`collector exited (${code}) before listening`)));
-    child.stdout.on('data', (chunk) => {
-      buffered += chunk;
-      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
-        const line = buffered.slice(0, i);
-        buffered = buffered.slice(i + 1);
-        try {
-          const parsed = JSON.parse(line);
-          if (parsed.msg === 'listening' && typeof parsed.port === 'number') resolve(parsed.port);
-        } catch { /* not a log line */ }
-      }
-    });
-  });
-  child.stdout.resume();
-  return {
-    otlpUrl: `http://127.0.0.1:${port}`,
-    stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }),
-  };
+  const config = writeCollectorConfig(dir, { endpoint: reportsUrl, stateDirectory: join(dir, 'state'), window: '2s' });
+  const service = spawnService({ name: 'collector', entry: ENTRY_POINTS.collector, args: ['run', '--config', config] });
+  const port = await listeningPort(service, 30_000);
+  return { otlpUrl: `http://127.0.0.1:${port}`, stop: () => service.stop('SIGTERM') };
 }
 
 function stockClient(kind, encoding, otlpUrl) {

@@ -10,21 +10,47 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createSqliteStorage } from '@lunadefend/receiver';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS, createSqliteStorage } from '@lunadefend/receiver';
 
 const RUNS = 5;
 const PAGE = 50;
 
-async function median(fn) {
+/** Median time of `runs` calls of `fn`, with the last call's result. */
+export async function medianTime(fn, runs = RUNS) {
   const times = [];
   let result;
-  for (let i = 0; i < RUNS; i += 1) {
+  for (let i = 0; i < runs; i += 1) {
     const t = performance.now();
     result = await fn();
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(RUNS / 2)], result };
+  return { ms: times[Math.floor(runs / 2)], result };
+}
+
+/** The statement with which the migration that introduced deployment_runs fills it, as the migration runs it. */
+function runsBackfill(migrations) {
+  for (const migration of migrations) {
+    const statement = /insert into deployment_runs\b[\s\S]*?;/.exec(migration.sql)?.[0];
+    if (statement !== undefined) return statement;
+  }
+  throw new Error('no migration fills deployment_runs');
+}
+
+/** Each case timed with the legacy query (while the index it had exists). */
+async function timeLegacy(list, legacy) {
+  const rows = [];
+  for (const [label, q] of list) rows.push({ label, q, before: await medianTime(() => legacy(q)) });
+  return rows;
+}
+
+/** …then with the storage's own method, and whether both gave the same answer. */
+async function timeStorage(rows, storage) {
+  for (const row of rows) {
+    const after = await medianTime(() => storage.deployments(row.q));
+    Object.assign(row, { same: same(after.result, row.before.result), after: after.ms, before: row.before.ms });
+  }
+  return rows;
 }
 
 // The queries of PostgreSQL schema version 3 (receiver/src/storage/postgres.ts before the runs).
@@ -123,14 +149,7 @@ export async function benchDeploymentsPostgres({ client, storage, yesterday, day
   // The runs, rebuilt by the backfill of migration 4 (what upgrading a store with this history costs).
   t = performance.now();
   await client.query('delete from deployment_runs');
-  await client.query(`
-    insert into deployment_runs
-    select stack_id, version, min(day), max(day) from (
-      select d.stack_id, v as version, d.period_start as day,
-             d.period_start - (row_number() over (partition by d.stack_id, v order by d.period_start))::integer as island
-      from deployment_periods d cross join lateral unnest(d.versions) v
-      where d.period = 'day') s
-    group by stack_id, version, island`);
+  await client.query(runsBackfill(POSTGRES_MIGRATIONS));
   const backfillSeconds = (performance.now() - t) / 1000;
   await client.query('vacuum analyze deployment_periods');
   await client.query('vacuum analyze deployment_runs');
@@ -150,18 +169,12 @@ export async function benchDeploymentsPostgres({ client, storage, yesterday, day
 
   const total = (await storage.deployments({ from, to: yesterday, limit: 1, offset: 0 })).total;
   const list = cases({ yesterday, from, monthFrom: addDays(yesterday, -29), weekFrom: addDays(from, 3), days, total });
-  const rows = [];
   // Before: the old query with the old index (schema version 3), dropped again afterwards.
   await client.query('create index deployment_periods_by_stack on deployment_periods (period, stack_id, period_start)');
   await client.query('analyze deployment_periods');
-  for (const [label, q] of list) rows.push({ label, q, before: await median(() => legacyPostgres(client, q)) });
+  const rows = await timeLegacy(list, (q) => legacyPostgres(client, q));
   await client.query('drop index deployment_periods_by_stack');
-  for (const row of rows) {
-    const after = await median(() => storage.deployments(row.q));
-    row.same = same(after.result, row.before.result);
-    row.after = after.ms;
-    row.before = row.before.ms;
-  }
+  await timeStorage(rows, storage);
   printTable(`total for the whole range: ${total.toLocaleString('en-US')} deployments`, rows, fmt);
 }
 
@@ -198,15 +211,7 @@ export async function benchDeploymentsSqlite({ yesterday, days, missingPercent, 
       })();
       const seedSeconds = (performance.now() - t) / 1000;
       t = performance.now();
-      db.exec(`
-        insert into deployment_runs
-        select stack_id, version, min(day), max(day) from (
-          select d.stack_id, j.value as version, d.period_start as day,
-                 cast(julianday(d.period_start) as integer)
-                   - row_number() over (partition by d.stack_id, j.value order by d.period_start) as island
-          from deployment_periods d, json_each(d.versions) j
-          where d.period = 'day')
-        group by stack_id, version, island`);
+      db.exec(runsBackfill(SQLITE_MIGRATIONS));
       const backfillSeconds = (performance.now() - t) / 1000;
       db.exec('analyze');
       const counts = db.prepare("select (select count(*) from deployment_periods) as day_rows, (select count(*) from deployment_runs) as runs").get();
@@ -218,16 +223,10 @@ export async function benchDeploymentsSqlite({ yesterday, days, missingPercent, 
       );
       const total = (await storage.deployments({ from, to: yesterday, limit: 1, offset: 0 })).total;
       const list = cases({ yesterday, from, monthFrom: addDays(yesterday, -29), weekFrom: addDays(from, 3), days, total });
-      const rows = [];
       db.exec('create index deployment_periods_by_stack on deployment_periods (period, stack_id, period_start); analyze');
-      for (const [label, q] of list) rows.push({ label, q, before: await median(() => legacySqlite(db, q)) });
+      const rows = await timeLegacy(list, (q) => legacySqlite(db, q));
       db.exec('drop index deployment_periods_by_stack');
-      for (const row of rows) {
-        const after = await median(() => storage.deployments(row.q));
-        row.same = same(after.result, row.before.result);
-        row.after = after.ms;
-        row.before = row.before.ms;
-      }
+      await timeStorage(rows, storage);
       printTable(`total for the whole range: ${total.toLocaleString('en-US')} deployments`, rows, fmt);
     } finally {
       db.close();

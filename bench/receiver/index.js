@@ -12,19 +12,18 @@
 //
 // PostgreSQL: LUNADEFEND_BENCH_DATABASE_URL, else LUNADEFEND_TEST_DATABASE_URL (an admin URL; the
 // bench creates and drops databases of its own).
-import { spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { REPORT_KEYS, formatUtcTimestamp, zeroMetrics, DAY_MS } from '@lunadefend/config';
 import { createPostgresStorage } from '@lunadefend/receiver';
-import { benchDeploymentsPostgres, benchDeploymentsSqlite } from './deployments.js';
+import { createTestDatabase, listeningPort, spawnService } from '@lunadefend/testkit';
+import { benchDeploymentsPostgres, benchDeploymentsSqlite, medianTime } from './deployments.js';
 
-const SERVER = fileURLToPath(new URL('./server.js', import.meta.url));
+const SERVER = 'bench/receiver/server.js';
 const ADMIN_URL = process.env.LUNADEFEND_BENCH_DATABASE_URL || process.env.LUNADEFEND_TEST_DATABASE_URL;
 const FLEET = Number(process.env.FLEET ?? 100_000);
 /** Days of per-deployment history for the deployments list (section 3c/3d). */
@@ -66,38 +65,13 @@ function reportBody(startMs = YESTERDAY_MS, stackId = randomUUID()) {
   });
 }
 
-async function createDatabase() {
-  const name = `lunadefend_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
-}
+const createDatabase = () => createTestDatabase(ADMIN_URL, 'lunadefend_bench');
 
 async function startServer(variant, target = '') {
-  const child = spawn(process.execPath, [SERVER, variant, target], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (chunk) => resolve(JSON.parse(chunk.toString('utf8').split('\n')[0]).port));
-    child.once('exit', (code) => reject(new Error(`${variant} server exited with ${code}`)));
-  });
-  return {
-    port,
-    stop: () => new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    }),
-  };
+  // The server's own warnings and errors reach this output, as before; its listening line does not.
+  const onLine = (text, line) => line.msg !== 'listening' && console.error(`[${variant} server] ${text}`);
+  const service = spawnService({ name: `${variant} server`, entry: SERVER, args: [variant, target], onLine });
+  return { port: await listeningPort(service, 30_000), stop: () => service.stop('SIGTERM') };
 }
 
 /** Resolves with the status, or 'error' when the connection failed (e.g. a kept-alive socket the server had just closed). */
@@ -189,15 +163,7 @@ async function fleet(port, size, spanMs) {
 }
 
 async function timeQuery(label, fn, runs = 5) {
-  const times = [];
-  let result;
-  for (let i = 0; i < runs; i += 1) {
-    const t = performance.now();
-    result = await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return { label, ms: times[Math.floor(runs / 2)], result };
+  return { label, ...(await medianTime(fn, runs)) };
 }
 
 const fmt = (n, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -1,6 +1,7 @@
 // One server under test, in a process of its own so the load generator never shares its event
 // loop: `bare` (express parses the JSON and discards it), `sqlite` or `postgres` (the receiver).
-// Prints one JSON line {"port": N} when listening; stops on SIGTERM.
+// Prints one JSON line {"msg": "listening", "port": N} when listening (as the real parts do, so
+// the test kit's launcher starts it); stops on SIGTERM.
 import express from 'express';
 import { createLogger, createReceiver } from '@lunadefend/receiver';
 
@@ -29,7 +30,7 @@ async function start() {
 }
 
 const { port, stop } = await start();
-process.stdout.write(`${JSON.stringify({ port })}\n`);
+process.stdout.write(`${JSON.stringify({ msg: 'listening', port })}\n`);
 process.on('SIGTERM', () => {
   stop().then(() => process.exit(0));
 });

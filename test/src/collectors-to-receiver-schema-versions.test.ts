@@ -40,8 +40,7 @@ import {
   type Receiver,
   type Storage,
 } from '@lunadefend/receiver';
-import { createTestDatabase, postgresAvailability, stopAllServices, waitUntil, type TestDatabase } from '@lunadefend/testkit';
-import { writeCollectorConfig } from './support/collector-config.js';
+import { createTestDatabase, postgresAvailability, stopAllServices, waitUntil, writeCollectorConfig, type TestDatabase } from '@lunadefend/testkit';
 import { E2E_WINDOW, startCollector, type RunningCollector } from './support/pipeline.js';
 import { ledgerEntries } from './support/stores.js';
 

@@ -6,8 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatUtcTimestamp, loadCollectorConfigFile, parseDuration, REPORT_KEYS } from '@lunadefend/config';
 import { previewReports, readCollectorState } from '@lunadefend/collector';
-import { waitUntil } from '@lunadefend/testkit';
-import { writeCollectorConfig } from './support/collector-config.js';
+import { waitUntil, writeCollectorConfig } from '@lunadefend/testkit';
 import { E2E_WINDOW, collectorMetric, startCollector, startPipeline } from './support/pipeline.js';
 import { awaitCollectorDrained, operationRound } from './support/scenario.js';
 import { useScratchDir } from './support/scratch.js';

@@ -6,6 +6,7 @@
 export { ENTRY_POINTS, REPO_ROOT, STOP_GRACE_MS, killAllServicesNow, listeningPort, liveServices, runEntry, runEntryAsync, spawnService, stopAllServices, type EntryResult, type ServiceProcess, type SpawnOptions } from './process.js';
 export { TEST_DATABASE_URL_VARIABLE, createTestDatabase, postgresAvailability, redact, type PostgresAvailability, type TestDatabase } from './postgres.js';
 export { cleanEnv } from './clean-env.js';
+export { writeCollectorConfig, type CollectorConfigOptions } from './collector-config.js';
 export { resourceAttributesOf, startOtlpCapture, totalsOf, type CapturedRequest, type OtlpCapture, type OtlpJsonRequest } from './otlp-capture.js';
 export { freePort } from './ports.js';
 export { prometheusSum, prometheusValue, receiverReportCounts, receiverTotals, utcDay, type ReceiverTotals } from './receiver-stats.js';

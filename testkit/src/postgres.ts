@@ -37,9 +37,9 @@ export async function postgresAvailability(env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-/** Creates an empty database with a random name next to the admin URL's database. */
-export async function createTestDatabase(adminUrl: string): Promise<TestDatabase> {
-  const name = `lunadefend_test_${randomBytes(6).toString('hex')}`;
+/** Creates an empty database with a random name (after `prefix`) next to the admin URL's database. */
+export async function createTestDatabase(adminUrl: string, prefix = 'lunadefend_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

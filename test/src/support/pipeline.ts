@@ -14,11 +14,12 @@ import {
   receiverTotals,
   runEntry,
   spawnService,
+  writeCollectorConfig,
+  type CollectorConfigOptions,
   type EntryResult,
   type ServiceProcess,
   type TokenizerClient,
 } from '@lunadefend/testkit';
-import { writeCollectorConfig, type CollectorConfigOptions } from './collector-config.js';
 
 /** The window of every end-to-end pipeline: reports within seconds. */
 export const E2E_WINDOW = '2s';

@@ -1,4 +1,4 @@
-// A collector configuration file for end-to-end tests, in the same format as the root
+// A collector configuration file for end-to-end tests and benchmarks, in the same format as the root
 // otel-collector.yaml, but with every listening port chosen by the OS (or fixed by the test, so a
 // restarted collector comes back where its clients expect it), a window of seconds and short
 // retries, so that several collectors can run side by side and outages heal within a test.
