@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'instrumentation/cjs/**', '**/node_modules/**', 'data/**', 'test-output/**', 'receiver/src/dashboard/assets/vendor/**'] },
+  { ignores: ['**/dist/**', 'bench/build/**', 'instrumentation/cjs/**', '**/node_modules/**', 'data/**', 'test-output/**', 'receiver/src/dashboard/assets/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,7 @@
 // Decoding one 100-point request in-process: the intake's wire reader against protobufjs with
 // the same message definitions (which materialises every field), and the JSON decoder.
 import { decodeJsonMetricsRequest, decodeProtobufMetricsRequest } from '../../processor/dist/otlp/index.js';
-import { createOtlpReferenceCodec } from '../../processor/dist/otlp/reference-codec.js';
+import { createOtlpReferenceCodec } from '../build/reference-codec.js';
 
 function opsPerSecond(fn, durationMs) {
   for (let i = 0; i < 2_000; i++) fn(); // warm-up

@@ -4,7 +4,7 @@
 // attributes. Each simulated instance has one encoded template; every send patches the
 // fixed-width value and time fields in place, so counts grow as an SDK's cumulative export would.
 import { METRIC_NAMES } from '@lunadefend/config';
-import { createOtlpReferenceCodec } from '../../processor/dist/otlp/reference-codec.js';
+import { createOtlpReferenceCodec } from '../build/reference-codec.js';
 
 export const POINTS_PER_REQUEST = 100;
 const VALUE_SENTINEL = 0x5a5a5a00n << 32n; // + point index; unique 8-byte patterns to find

@@ -1,8 +1,11 @@
 // What `npm run build` leaves in the workspaces' dist/ folders (npm test builds first): no test
-// support and no test files. And in the sources, no import that reaches into another workspace by
-// relative path: a workspace uses another through its package name.
+// support, no test files, and no import a workspace could not satisfy from its own production
+// dependencies (a dev-only package in dist would fail in the image, which installs with
+// --omit=dev). And in the sources, no import that reaches into another workspace by relative
+// path: a workspace uses another through its package name.
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '@lunadefend/testkit';
@@ -10,6 +13,7 @@ import { REPO_ROOT } from '@lunadefend/testkit';
 interface Workspace {
   readonly dir: string;
   readonly name: string;
+  readonly dependencies: ReadonlySet<string>;
   readonly producesBuild: boolean;
 }
 
@@ -20,6 +24,7 @@ const workspaces: Workspace[] = (readJson(join(REPO_ROOT, 'package.json')).works
   return {
     dir,
     name: manifest.name as string,
+    dependencies: new Set(Object.keys((manifest.dependencies as Record<string, string> | undefined) ?? {})),
     producesBuild: manifest.main !== undefined || manifest.bin !== undefined,
   };
 });
@@ -42,6 +47,17 @@ function filesUnder(dir: string, keep: (path: string) => boolean): string[] {
     .filter(keep);
 }
 
+/**
+ * Whether a built file is left over from an earlier build: every source its map names is gone (a
+ * moved or deleted module; `tsc -b` does not delete outputs). A fresh build does not make it.
+ */
+function leftOver(file: string): boolean {
+  const map = `${file}.map`;
+  if (!existsSync(map)) return false;
+  const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
+  return sources.every((source) => !existsSync(resolve(dirname(file), source)));
+}
+
 /** Module specifiers of static and dynamic imports, re-exports and require() calls. */
 function importSpecifiers(source: string): string[] {
   const found: string[] = [];
@@ -54,6 +70,8 @@ function importSpecifiers(source: string): string[] {
   return found;
 }
 
+const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const isBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(packageName(specifier));
 /** The workspace a repository path belongs to: the longest workspace folder that holds it. */
 const owner = (repoPath: string) =>
   workspaces.filter((w) => repoPath === w.dir || repoPath.startsWith(`${w.dir}/`)).sort((a, b) => b.dir.length - a.dir.length)[0];
@@ -68,9 +86,31 @@ describe('build output', () => {
 
   it('holds no test support and no test file in any workspace', () => {
     const leaked = workspaces.flatMap((w) =>
-      OUTPUT_DIRS.flatMap((out) => filesUnder(join(REPO_ROOT, w.dir, out), (f) => TEST_SUPPORT.test(repoPath(f).slice(`${w.dir}/${out}/`.length)))),
+      OUTPUT_DIRS.flatMap((out) =>
+        filesUnder(join(REPO_ROOT, w.dir, out), (f) => TEST_SUPPORT.test(repoPath(f).slice(`${w.dir}/${out}/`.length)) && !leftOver(f.replace(/\.map$/, '').replace(/\.d\.ts$/, '.js'))),
+      ),
     );
     expect(leaked.map(repoPath)).toEqual([]);
+  });
+
+  it('imports only node built-ins, its own files and its workspace\'s production dependencies', () => {
+    const problems: string[] = [];
+    for (const w of workspaces) {
+      for (const out of OUTPUT_DIRS) {
+        for (const file of filesUnder(join(REPO_ROOT, w.dir, out), (f) => /\.[cm]?js$/.test(f) && !leftOver(f))) {
+          for (const specifier of importSpecifiers(readFileSync(file, 'utf8'))) {
+            if (isBuiltin(specifier)) continue;
+            if (specifier.startsWith('.')) {
+              const target = owner(repoPath(resolve(dirname(file), specifier)));
+              if (target !== w) problems.push(`${repoPath(file)}: ${specifier} leaves ${w.dir}`);
+            } else if (!w.dependencies.has(packageName(specifier)) && packageName(specifier) !== w.name) {
+              problems.push(`${repoPath(file)}: ${specifier} is not in ${w.dir}/package.json dependencies`);
+            }
+          }
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
 

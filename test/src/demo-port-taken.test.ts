@@ -1,10 +1,9 @@
 // `npm start` with one of its fixed ports taken: the demo stops before starting anything, with a
 // message naming the port and the part that needs it (not a child's stack trace).
 
-import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '@lunadefend/testkit';
+import { runEntry } from '@lunadefend/testkit';
 
 const DEMO = 'demo/dist/main.js';
 
@@ -22,7 +21,7 @@ describe('npm start (the local demo)', () => {
       holder!.once('error', () => resolve());
       holder!.listen(8080, '127.0.0.1', () => resolve());
     });
-    const result = spawnSync(process.execPath, [DEMO], { cwd: REPO_ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8', timeout: 30_000 });
+    const result = runEntry(DEMO, []);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain('port 127.0.0.1:8080, needed by the receiver (reports, stats API, dashboard), is already in use');
     expect(result.stdout).toMatch(/shortened to 15s \(LUNADEFEND_WINDOW=15s/);

@@ -6,11 +6,10 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleImageLayout, type ImageLayout } from './support/image-layout.js';
-import { REPO_ROOT, createTestDatabase, freePort, postgresAvailability, waitUntil, type TestDatabase } from '@lunadefend/testkit';
+import { REPO_ROOT, createTestDatabase, freePort, postgresAvailability, spawnService, stopAllServices, waitUntil, type ServiceProcess, type TestDatabase } from '@lunadefend/testkit';
 
 interface Service {
   command: string[];
@@ -27,7 +26,6 @@ const healthUrl = (name: string) => new URL(/http:\/\/[^'"]+/.exec(compose.servi
 let work: string;
 let layout: ImageLayout;
 let database: TestDatabase | undefined;
-const children: { name: string; child: ChildProcess; output: string[] }[] = [];
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'lunadefend-image-'));
@@ -37,36 +35,29 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await stopAllServices('SIGKILL');
   await database?.drop();
   rmSync(work, { recursive: true, force: true });
 });
 
-function start(name: string, env: Record<string, string>): { child: ChildProcess; output: string[] } {
-  const [node, ...args] = compose.services[name]!.command;
+function start(name: string, env: Record<string, string>): ServiceProcess {
+  const [node, entry, ...args] = compose.services[name]!.command;
   expect(node).toBe('node');
   // The image's own Node is this machine's Node 20; nothing from the checkout is on any path.
-  const child = spawn(process.execPath, args, {
-    cwd: layout.workdir,
-    env: { PATH: process.env.PATH, HOME: work, ...layout.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-  children.push({ name, child, output });
-  return { child, output };
+  return spawnService({ name, entry: entry!, args, cwd: layout.workdir, env: { HOME: work, ...layout.env, ...env } });
 }
 
-async function healthy(name: string, port: number, service: { child: ChildProcess; output: string[] }): Promise<void> {
+const lastOutput = (service: ServiceProcess) => service.lines.slice(-20).map((line) => JSON.stringify(line)).join('\n');
+
+async function healthy(name: string, port: number, service: ServiceProcess): Promise<void> {
   const url = healthUrl(name);
   url.port = String(port);
   await waitUntil(`${name} to answer its health check`, async () => {
-    if (service.child.exitCode !== null) throw new Error(`${name} exited ${service.child.exitCode}: ${service.output.join('').slice(-2000)}`);
+    if (!service.running()) throw new Error(`${name} exited ${service.child.exitCode}: ${lastOutput(service)}`);
     const response = await fetch(url, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
     return response?.ok === true;
   }, { timeoutMs: 30_000 }).catch((error: Error) => {
-    throw new Error(`${error.message}\n${name} output:\n${service.output.join('').slice(-2000)}`);
+    throw new Error(`${error.message}\n${name} output:\n${lastOutput(service)}`);
   });
 }
 

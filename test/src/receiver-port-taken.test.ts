@@ -1,13 +1,12 @@
 // The receiver never half-runs either: a port it cannot bind stops it with a non-zero exit and one
 // line naming the address and the variables that set it.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENTRY_POINTS, REPO_ROOT } from '@lunadefend/testkit';
+import { ENTRY_POINTS, runEntry } from '@lunadefend/testkit';
 
 describe('lunadefend-receiver serve', () => {
   let holder: Server | undefined;
@@ -22,12 +21,7 @@ describe('lunadefend-receiver serve', () => {
     await new Promise<void>((resolve) => holder!.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as { port: number }).port;
     dir = mkdtempSync(join(tmpdir(), 'lunadefend-receiver-port-'));
-    const result = spawnSync(process.execPath, [ENTRY_POINTS.receiver, 'serve'], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'receiver.db')}` },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const result = runEntry(ENTRY_POINTS.receiver, ['serve'], { HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'receiver.db')}` });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`lunadefend-receiver: cannot listen on 127.0.0.1:${port} (HOST, PORT): EADDRINUSE`);
   });

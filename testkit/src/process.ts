@@ -41,8 +41,11 @@ export interface ServiceProcess {
 
 export interface SpawnOptions {
   readonly name: string;
+  /** Relative to the repository root (or to `cwd`). */
   readonly entry: string;
   readonly args?: readonly string[];
+  /** The working directory (default: the repository root). */
+  readonly cwd?: string;
   /** The child's whole environment besides PATH and HOME: nothing else is inherited. */
   readonly env?: NodeJS.ProcessEnv;
   /** Echo the process's output to this process's stdout with a name prefix. */
@@ -74,7 +77,7 @@ export function spawnService(options: SpawnOptions): ServiceProcess {
     exitHookInstalled = true;
   }
   const child = spawn(process.execPath, [options.entry, ...(options.args ?? [])], {
-    cwd: REPO_ROOT,
+    cwd: options.cwd ?? REPO_ROOT,
     env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
