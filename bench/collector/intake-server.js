@@ -3,19 +3,21 @@
 // the pipeline's (privacy filter, to-delta, window totals, one SQLite transaction per request).
 import { pino } from 'pino';
 import { createOtlpHttpIntake } from '../../processor/dist/otlp/index.js';
-import { countDataPoints } from '../../processor/dist/otlp/model.js';
+import { countDataPoints } from '../../processor/dist/model/metrics-request.js';
 
 let points = 0;
 const intake = createOtlpHttpIntake({
   endpoint: '127.0.0.1:0',
   maxRequestBodyBytes: 8 * 1024 * 1024,
   consumer: {
-    consume(request) {
-      points += countDataPoints(request);
-      return { kind: 'accepted', rejectedDataPoints: 0, errorMessage: '' };
+    consumeBatch(requests) {
+      return requests.map((request) => {
+        points += countDataPoints(request);
+        return { kind: 'accepted', rejectedDataPoints: 0, errorMessage: '' };
+      });
     },
   },
-  observer: { requestRefused: () => {}, pointsReceived: () => {} },
+  observer: { requestRefused: () => {} },
   logger: pino({ level: 'warn' }),
 });
 await intake.start();
