@@ -52,12 +52,21 @@ export async function createTestDatabase(adminUrl: string, prefix = 'lunadefend_
   return {
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await client.end();
+      // `with (force)` ends connections a test left open, but is refused while an autovacuum
+      // worker (a superuser's process, not ours to end) is on the database after many inserts;
+      // a plain drop stops that worker itself. Both are tried, for up to about ten seconds.
+      for (let attempt = 1; ; attempt += 1) {
+        const client = new pg.Client({ connectionString: adminUrl });
+        await client.connect();
+        try {
+          await client.query(`drop database if exists ${name}${attempt % 2 === 1 ? ' with (force)' : ''}`);
+          return;
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        } finally {
+          await client.end();
+        }
       }
     },
   };

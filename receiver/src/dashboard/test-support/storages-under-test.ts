@@ -31,17 +31,7 @@ export async function storagesUnderTest(suite: string): Promise<StorageUnderTest
         storage,
         async close() {
           await storage.close();
-          // After many inserts an autovacuum worker (not ours to end) may still be on the
-          // database for a moment; dropping is retried until it is gone.
-          for (let attempt = 1; ; attempt += 1) {
-            try {
-              await database.drop();
-              return;
-            } catch (error) {
-              if (attempt >= 10) throw error;
-              await new Promise((resolve) => setTimeout(resolve, 1000));
-            }
-          }
+          await database.drop();
         },
       };
     },
