@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, startOtlpCapture, type OtlpCapture } from '@lunadefend/testkit';
-import { METRICS_CJS_PATH, METRICS_DIST_URL, runScript } from './test-support/child-process.js';
+import { METRICS_CJS_PATH, METRICS_DIST_URL, runScript } from './testing/child-process.js';
 
 const FORBIDDEN = /\/node_modules\/(yaml|ajv|ajv-formats)\/|\/config\/(src|dist)\/(collector-config|report-validator|env-substitution|units)\./;
 const OPENTELEMETRY = /\/node_modules\/@opentelemetry\//;

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cleanEnv, startOtlpCapture, type OtlpCapture } from '@lunadefend/testkit';
-import { METRICS_DIST_URL, runScript } from './test-support/child-process.js';
+import { METRICS_DIST_URL, runScript } from './testing/child-process.js';
 
 const script = `
 import { startMetrics } from ${JSON.stringify(METRICS_DIST_URL)};

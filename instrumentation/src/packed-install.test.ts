@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, resourceAttributesOf, startOtlpCapture, totalsOf, type OtlpCapture } from '@lunadefend/testkit';
-import { offlineLock } from './test-support/offline-lock.js';
+import { offlineLock } from './testing/offline-lock.js';
 
 const run = promisify(execFile);
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -90,7 +90,7 @@ describe('the packed package, installed offline into an empty project', () => {
     expect(files).toContain('dist/instrumentation/src/index.js');
     expect(files).toContain('cjs/instrumentation/src/index.js');
     expect(files).toContain('cjs/package.json');
-    expect(files.filter((f) => /\.test\.|test-support|\.map$|\.tsbuildinfo$|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => /\.test\.|testing\/|test-support|\.map$|\.tsbuildinfo$|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
   it.each([

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv } from '@lunadefend/testkit';
-import { METRICS_DIST_URL, runScript } from './test-support/child-process.js';
+import { METRICS_DIST_URL, runScript } from './testing/child-process.js';
 
 async function closedPort(): Promise<number> {
   const server = net.createServer();
