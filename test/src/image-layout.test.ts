@@ -78,7 +78,7 @@ describe('the image built from the Dockerfile', () => {
     expect(files).toContain('processor/dist/main.js');
     // Workspace manifests are there for `npm ci`; nothing else of the development workspaces.
     expect(files.filter((path) => /^(testkit|test|demo)\//.test(path) && !path.endsWith('/package.json'))).toEqual([]);
-    expect(files.filter((path) => /(^|\/)(testing|test-support)\/|\.test\.[cm]?js$/.test(path))).toEqual([]);
+    expect(files.filter((path) => /(^|\/)testing\/|\.test\.[cm]?js$/.test(path))).toEqual([]);
   });
 
   it('starts the receiver, the tokenizer and its collector sidecar with their compose commands, each answering its health check', async () => {

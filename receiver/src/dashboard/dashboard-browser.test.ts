@@ -16,8 +16,8 @@ import {
   publicCohortFleet,
   seedMetrics,
   type SeedReport,
-} from './test-support/seed-fleet.js';
-import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
+} from '../testing/seed-fleet.js';
+import { startDashboardReceiver, type DashboardReceiver } from '../testing/dashboard-receiver.js';
 import { eachDay } from './utc-days.js';
 
 const CHROMIUM = process.env.LUNADEFEND_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -150,7 +150,7 @@ function expectDailyTables(tables: Record<string, string[][]>, days: string[], v
 }
 
 describe.skipIf(!available)('dashboard and /stats in Chromium', () => {
-  let receiver: TestReceiver;
+  let receiver: DashboardReceiver;
   let browser: Browser;
   let page: Page;
   const requests: string[] = [];
@@ -159,7 +159,7 @@ describe.skipIf(!available)('dashboard and /stats in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     // A fixed noise key: the published numbers (and so the charts) are the same on every run.
-    receiver = await startTestReceiver({ adminToken: TOKEN, publicMinCohort: K, now: () => NOW, config: { publicNoiseKey: 'dashboard-browser-test-noise-key-0001' } });
+    receiver = await startDashboardReceiver({ adminToken: TOKEN, publicMinCohort: K, now: () => NOW, config: { publicNoiseKey: 'dashboard-browser-test-noise-key-0001' } });
     await insertSeeds(receiver.receiver.storage, [...fleet, ...cohorts, ...withHistory, ...burst], NOW);
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DailySeries } from './daily-series.js';
-import { signIn } from './test-support/http-client.js';
-import { cohortWeek, expectedDaily, insertSeeds, seedMetrics, type SeedReport } from './test-support/seed-fleet.js';
-import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
+import { signIn } from '../testing/http-client.js';
+import { cohortWeek, expectedDaily, insertSeeds, seedMetrics, type SeedReport } from '../testing/seed-fleet.js';
+import { startDashboardReceiver, type DashboardReceiver } from '../testing/dashboard-receiver.js';
 import { eachDay } from './utc-days.js';
 
 const TOKEN = 'dashboard-cohort-admin-token-0123456789ab';
@@ -25,11 +25,11 @@ type DailyBody = DailySeries & { cohort: string };
 type ErrorBody = { error: string; details: { path?: string; message: string }[] };
 
 describe('dashboard public-cohort filter', () => {
-  let t: TestReceiver;
+  let t: DashboardReceiver;
   let cookie: string;
 
   beforeAll(async () => {
-    t = await startTestReceiver({ adminToken: TOKEN, now: () => NOW });
+    t = await startDashboardReceiver({ adminToken: TOKEN, now: () => NOW });
     await insertSeeds(t.receiver.storage, [...real, ...burst], NOW);
     cookie = await signIn(t.url, TOKEN);
   });

@@ -8,10 +8,10 @@ import type { DeploymentsPage } from '../storage/storage.js';
 import type { DailySeries } from './daily-series.js';
 import { OTHER_COHORT } from '../privacy/public-release.js';
 import type { PublicStats } from './public-stats-source.js';
-import { securityHeaderProblems, signIn } from './test-support/http-client.js';
-import { SMALL_VERSIONS, dashboardFleet, expectedDaily, insertSeeds, publicCohortFleet } from './test-support/seed-fleet.js';
-import { storagesUnderTest, type StorageUnderTest } from './test-support/storages-under-test.js';
-import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
+import { securityHeaderProblems, signIn } from '../testing/http-client.js';
+import { SMALL_VERSIONS, dashboardFleet, expectedDaily, insertSeeds, publicCohortFleet } from '../testing/seed-fleet.js';
+import { storagesUnderTest, type StorageUnderTest } from '../testing/storages-under-test.js';
+import { startDashboardReceiver, type DashboardReceiver } from '../testing/dashboard-receiver.js';
 import { eachDay } from './utc-days.js';
 
 const TOKEN = 'dashboard-data-admin-token-0123456789abcdef';
@@ -29,14 +29,14 @@ describe.each(storages)('dashboard data on $kind', (storageUnderTest) => {
   const fleet = dashboardFleet(DAYS);
   const cohortSeeds = publicCohortFleet();
   const allStackIds = [...new Set([...fleet, ...cohortSeeds].map((s) => s.stackId))];
-  let t: TestReceiver;
+  let t: DashboardReceiver;
   let opened: Awaited<ReturnType<StorageUnderTest['open']>> | undefined;
   let cookie: string;
 
   beforeAll(async () => {
     opened = await storageUnderTest.open();
     // A fixed noise key: the assertions on noised numbers hold or fail the same on every run.
-    t = await startTestReceiver({ adminToken: TOKEN, publicMinCohort: K, storage: opened.storage, now: () => NOW, config: { publicNoiseKey: 'dashboard-data-test-noise-key-000001' } });
+    t = await startDashboardReceiver({ adminToken: TOKEN, publicMinCohort: K, storage: opened.storage, now: () => NOW, config: { publicNoiseKey: 'dashboard-data-test-noise-key-000001' } });
     await insertSeeds(t.receiver.storage, [...fleet, ...cohortSeeds], NOW);
     cookie = await signIn(t.url, TOKEN);
   });

@@ -5,8 +5,8 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from './session-cookie.js';
-import { postSignIn as post, securityHeaderProblems, signIn as signInAt } from './test-support/http-client.js';
-import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
+import { postSignIn as post, securityHeaderProblems, signIn as signInAt } from '../testing/http-client.js';
+import { startDashboardReceiver, type DashboardReceiver } from '../testing/dashboard-receiver.js';
 
 const TOKEN = 'dashboard-test-admin-token-0123456789abcdef';
 const start = Date.parse('2026-11-25T12:00:00Z');
@@ -15,10 +15,10 @@ let nowMs = start;
 type ErrorBody = { error: string; details: { path?: string; message: string }[] };
 const json = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
-let t: TestReceiver;
+let t: DashboardReceiver;
 
 beforeAll(async () => {
-  t = await startTestReceiver({ adminToken: TOKEN, trustProxy: true, now: () => new Date(nowMs) });
+  t = await startDashboardReceiver({ adminToken: TOKEN, trustProxy: true, now: () => new Date(nowMs) });
 });
 afterAll(async () => {
   await t?.close();
@@ -140,7 +140,7 @@ describe('dashboard access', () => {
   });
 
   it('throttles failed sign-ins per client: a flood of wrong ones does not stop the operator signing in', async () => {
-    const other = await startTestReceiver({ adminToken: TOKEN, trustProxy: 'loopback', now: () => new Date(nowMs) });
+    const other = await startDashboardReceiver({ adminToken: TOKEN, trustProxy: 'loopback', now: () => new Date(nowMs) });
     const from = (address: string): Record<string, string> => ({
       origin: other.url,
       'sec-fetch-site': 'same-origin',
@@ -166,7 +166,7 @@ describe('dashboard access', () => {
   });
 
   it('with LUNADEFEND_PUBLIC_URL, refuses a cross-origin POST whose forged Host matches its Origin', async () => {
-    const other = await startTestReceiver({ adminToken: TOKEN, publicUrl: 'https://metrics.example', now: () => new Date(nowMs) });
+    const other = await startDashboardReceiver({ adminToken: TOKEN, publicUrl: 'https://metrics.example', now: () => new Date(nowMs) });
     const rawPost = (headers: Record<string, string>): Promise<number> =>
       new Promise((resolve, reject) => {
         const body = new URLSearchParams({ token: TOKEN }).toString();
@@ -199,7 +199,7 @@ describe('dashboard access', () => {
   });
 
   it('is off without an admin token, while /stats stays public', async () => {
-    const off = await startTestReceiver({ adminToken: undefined, now: () => new Date(nowMs) });
+    const off = await startDashboardReceiver({ adminToken: undefined, now: () => new Date(nowMs) });
     try {
       const form = await fetch(`${off.url}/dashboard/sign-in`);
       expect(form.status).toBe(404);

@@ -11,9 +11,9 @@ import { REPORT_KEYS, zeroMetrics, type ReportKey } from '@lunadefend/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Storage } from '../storage/storage.js';
 import type { PublicStats } from './public-stats-source.js';
-import { toDailyReport } from './test-support/seed-fleet.js';
-import { storagesUnderTest } from './test-support/storages-under-test.js';
-import { startTestReceiver, type TestReceiver } from './test-support/test-receiver.js';
+import { toDailyReport } from '../testing/seed-fleet.js';
+import { storagesUnderTest } from '../testing/storages-under-test.js';
+import { startDashboardReceiver, type DashboardReceiver } from '../testing/dashboard-receiver.js';
 import { addDays } from '../storage/days.js';
 
 const NOISE_KEY = 'public-stats-privacy-test-key-0123456789';
@@ -33,7 +33,7 @@ const storages = await storagesUnderTest('public stats privacy');
 
 describe.each(storages)('public stats privacy on $kind', (storageUnderTest) => {
   let nowMs = NOW;
-  let t: TestReceiver;
+  let t: DashboardReceiver;
   let closeStorage: () => Promise<void>;
   let storage: Storage;
   const trueFleet = { active: 0, byVersion: new Map<string, number>(), totals: zeroMetrics() };
@@ -78,7 +78,7 @@ describe.each(storages)('public stats privacy on $kind', (storageUnderTest) => {
   beforeAll(async () => {
     const opened = await storageUnderTest.open();
     closeStorage = opened.close;
-    t = await startTestReceiver({
+    t = await startDashboardReceiver({
       adminToken: undefined,
       now: () => new Date(nowMs),
       ...(opened.storage === undefined ? {} : { storage: opened.storage }),
@@ -175,7 +175,7 @@ describe.each(storages)('public stats privacy on $kind', (storageUnderTest) => {
     const first = await stats();
     const again = await stats();
     expect(again.text).toBe(first.text);
-    const replica = await startTestReceiver({
+    const replica = await startDashboardReceiver({
       adminToken: undefined,
       now: () => new Date(nowMs),
       storage,
@@ -187,7 +187,7 @@ describe.each(storages)('public stats privacy on $kind', (storageUnderTest) => {
       await replica.close();
     }
     // The key is what fixes the noise: another key publishes other numbers.
-    const other = await startTestReceiver({ adminToken: undefined, now: () => new Date(nowMs), storage, config: { publicNoiseKey: `${NOISE_KEY}-other` } });
+    const other = await startDashboardReceiver({ adminToken: undefined, now: () => new Date(nowMs), storage, config: { publicNoiseKey: `${NOISE_KEY}-other` } });
     try {
       expect(weekOf((await stats(other.url)).data, FLEET_WEEK).totals).not.toEqual(weekOf(first.data, FLEET_WEEK).totals);
     } finally {

@@ -4,8 +4,8 @@
 
 import { describe, it } from 'vitest';
 import { createTestDatabase, postgresAvailability } from '@lunadefend/testkit';
-import { createPostgresStorage } from '../../storage/postgres.js';
-import type { Storage } from '../../storage/storage.js';
+import { createPostgresStorage } from '../storage/postgres.js';
+import type { Storage } from '../storage/storage.js';
 
 export interface StorageUnderTest {
   readonly kind: string;

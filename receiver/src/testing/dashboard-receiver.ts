@@ -1,16 +1,17 @@
 // Runs the real receiver in-process for the dashboard's tests: port 0, a fresh SQLite file in a
 // temp directory (or a given store), an injected clock, and every log line captured so tests can
-// search it.
+// search it. Unlike harness.ts (the ingest tests' receiver: a settable clock, rate limits off),
+// it keeps the configured rate limits and a cohort floor of 10, as a deployment has them.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../logger.js';
-import type { ReceiverConfig } from '../../config.js';
-import { createReceiver, type Receiver } from '../../receiver.js';
-import type { Storage } from '../../storage/storage.js';
+import { createLogger } from '../logger.js';
+import type { ReceiverConfig } from '../config.js';
+import { createReceiver, type Receiver } from '../receiver.js';
+import type { Storage } from '../storage/storage.js';
 
-export interface TestReceiverOptions {
+export interface DashboardReceiverOptions {
   readonly adminToken?: string | undefined;
   readonly publicMinCohort?: number;
   readonly trustProxy?: boolean | string;
@@ -22,14 +23,14 @@ export interface TestReceiverOptions {
   readonly config?: Partial<ReceiverConfig>;
 }
 
-export interface TestReceiver {
+export interface DashboardReceiver {
   readonly receiver: Receiver;
   readonly url: string;
   readonly logs: string[];
   close(): Promise<void>;
 }
 
-export async function startTestReceiver(options: TestReceiverOptions): Promise<TestReceiver> {
+export async function startDashboardReceiver(options: DashboardReceiverOptions): Promise<DashboardReceiver> {
   const dir = mkdtempSync(join(tmpdir(), 'lunadefend-dashboard-'));
   const logs: string[] = [];
   const receiver = createReceiver({

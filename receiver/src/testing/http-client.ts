@@ -1,8 +1,8 @@
 // Small HTTP helpers shared by the dashboard's tests: sign in as a browser form would, read the
 // session cookie, and list what is wrong with a response's security headers.
 
-import { CONTENT_SECURITY_POLICY } from '../security-headers.js';
-import { SESSION_COOKIE } from '../session-cookie.js';
+import { CONTENT_SECURITY_POLICY } from '../dashboard/security-headers.js';
+import { SESSION_COOKIE } from '../dashboard/session-cookie.js';
 
 /** Default headers: what a browser sends with a form POST from one of the receiver's own pages. */
 export function postSignIn(

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { REPORT_KEYS, type DailyReport, type ReportKey } from '@lunadefend/config';
-import type { Storage } from '../../storage/storage.js';
+import type { Storage } from '../storage/storage.js';
 
 export interface SeedReport {
   readonly day: string;
