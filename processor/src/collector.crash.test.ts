@@ -5,11 +5,11 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { validateReport } from '@lunadefend/config';
-import { freePort, sleep } from '@lunadefend/testkit';
+import { freePort, seededRandom, sleep } from '@lunadefend/testkit';
 import { describe, expect, it } from 'vitest';
 import { readCollectorState } from './state/state-reader.js';
 import { startCaptureReceiver, type CaptureReceiver } from './testing/capture-receiver.js';
-import { makeFixture, seededRandom, type Fixture } from './testing/collector-fixture.js';
+import { makeFixture, type Fixture } from './testing/collector-fixture.js';
 import { spawnCollector, useCollectorProcesses } from './testing/collector-process.js';
 import { createSdkClient } from './testing/sdk-client.js';
 

@@ -9,6 +9,7 @@ export { cleanEnv } from './clean-env.js';
 export { writeCollectorConfig, type CollectorConfigOptions } from './collector-config.js';
 export { resourceAttributesOf, startOtlpCapture, totalsOf, type CapturedRequest, type OtlpCapture, type OtlpJsonRequest } from './otlp-capture.js';
 export { freePort } from './ports.js';
+export { seededRandom } from './seeded-random.js';
 export { prometheusSum, prometheusValue, receiverReportCounts, receiverTotals, utcDay, type ReceiverTotals } from './receiver-stats.js';
 export { createTokenizerClient, type Operation, type OperationKey, type OperationResult, type TokenizerClient } from './tokenizer-client.js';
 export { sleep, waitUntil, type WaitOptions } from './wait.js';

@@ -3,10 +3,11 @@
 // sealDue(), exportDue() and tick() themselves. Capture receivers come from here too. Whatever a
 // test made is shut down, closed and removed after it (call useTestCollectors() once per file).
 
+import { seededRandom } from '@lunadefend/testkit';
 import { afterEach } from 'vitest';
 import { createCollector, type Collector } from '../collector.js';
 import { startCaptureReceiver, type CaptureReceiver } from './capture-receiver.js';
-import { captureLogger, makeFixture, manualClock, seededRandom, type Fixture, type FixtureOptions } from './collector-fixture.js';
+import { captureLogger, makeFixture, manualClock, type Fixture, type FixtureOptions } from './collector-fixture.js';
 
 export interface TestCollectorOptions extends FixtureOptions {
   /** Where the clock starts (ms since epoch). */

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_KEYS, formatUtcTimestamp, hashLeaf, zeroMetrics, type DailyReport, type ReportKey } from '@lunadefend/config';
 import { DAY_MS } from '@lunadefend/config';
+import { seededRandom } from '@lunadefend/testkit';
 import { addDays, isoWeekStart, utcDay } from './days.js';
 import type { Storage } from './storage.js';
 
@@ -18,18 +19,6 @@ export interface ContractTarget {
 
 const HOUR_MS = 3_600_000;
 const BASE_MS = Date.parse('2026-03-02T00:00:00Z'); // a Monday
-
-/** Deterministic PRNG so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export function makeReport(overrides: Partial<DailyReport> & { startMs?: number; windowMs?: number } = {}): DailyReport {
   const startMs = overrides.startMs ?? BASE_MS;
@@ -51,7 +40,7 @@ export interface Seeded {
 
 /** Reports over 17 days (three ISO weeks), 6h windows, stacks that upgrade mid-range, some flagged. */
 export function seedReports(): Seeded[] {
-  const random = prng(42);
+  const random = seededRandom(42);
   const stacks = Array.from({ length: 12 }, () => randomUUID());
   const out: Seeded[] = [];
   for (let day = 0; day < 17; day += 1) {
@@ -398,7 +387,7 @@ export function describeStorageContract(name: string, target: () => ContractTarg
     it('lists deployments exactly whatever order the days of a deployment arrive in', async () => {
       const storage = await fresh();
       const seeded = seedReports();
-      const random = prng(7);
+      const random = seededRandom(7);
       const shuffled = seeded.map((s) => ({ s, key: random() })).sort((a, b) => a.key - b.key).map(({ s }) => s);
       await storeSeeded(storage, shuffled, 16);
       await expectDeploymentsExact(storage, seeded);
