@@ -9,11 +9,10 @@
 // The stock clients run over OTLP/HTTP JSON and over protobuf (the SDK's own exporters).
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMetrics } from '@lunadefend/metrics';
-import { ENTRY_POINTS, listeningPort, spawnService, writeCollectorConfig } from '@lunadefend/testkit';
+import { ENTRY_POINTS, listeningPort, spawnService, startCaptureServer, writeCollectorConfig } from '@lunadefend/testkit';
 import { ValueType } from '@opentelemetry/api';
 import { OTLPMetricExporter as JsonExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
@@ -25,20 +24,6 @@ const BEFORE = 388;
 const AFTER = 97;
 const INTERVAL_MS = 1000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function startReportCapture() {
-  const reports = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      reports.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      res.writeHead(202, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { reports, url: `http://127.0.0.1:${server.address().port}/v1/reports`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) };
-}
 
 async function startCollector(dir, reportsUrl) {
   const config = writeCollectorConfig(dir, { endpoint: reportsUrl, stateDirectory: join(dir, 'state'), window: '2s' });
@@ -79,8 +64,9 @@ function packageClient(otlpUrl) {
 
 async function scenario(makeClient) {
   const dir = mkdtempSync(join(tmpdir(), 'lunadefend-first-export-'));
-  const capture = await startReportCapture();
-  const collector = await startCollector(dir, capture.url);
+  // The collector's reports, parsed, each answered 202 as the receiver does.
+  const capture = await startCaptureServer({ record: (req) => JSON.parse(req.body.toString('utf8')), reply: () => ({ status: 202 }) });
+  const collector = await startCollector(dir, `${capture.url}/v1/reports`);
   try {
     const client = makeClient(collector.otlpUrl);
     for (let i = 0; i < BEFORE; i++) client.add(1);
@@ -90,8 +76,8 @@ async function scenario(makeClient) {
     const doneAt = Date.now();
     // Windows seal once they have ended; wait for the report of the window the last export fell in.
     const deadline = Date.now() + 20_000;
-    while (!capture.reports.some((r) => Date.parse(r.window.end) > doneAt) && Date.now() < deadline) await sleep(100);
-    return capture.reports.reduce((sum, r) => sum + r.metrics.tokenizeSuccess, 0);
+    while (!capture.requests.some((r) => Date.parse(r.window.end) > doneAt) && Date.now() < deadline) await sleep(100);
+    return capture.requests.reduce((sum, r) => sum + r.metrics.tokenizeSuccess, 0);
   } finally {
     await collector.stop();
     await capture.close();

@@ -1,9 +1,9 @@
-// A real OTLP/HTTP endpoint for tests: listens on 127.0.0.1 port 0, answers 200 `{}` to every
-// POST, and records each request body (parsed JSON) and every TCP connection it sees.
+// A real OTLP/HTTP endpoint for tests: the capture server (capture-server.ts) answering 200 `{}`
+// to every POST and keeping each request body as parsed OTLP JSON (gzip undone).
 
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { startCaptureServer, type CaptureServer, type RawRequest } from './capture-server.js';
 
 export interface CapturedRequest {
   readonly method: string;
@@ -30,66 +30,21 @@ export interface OtlpJsonRequest {
   }[];
 }
 
-export interface OtlpCapture {
-  readonly url: string;
-  readonly port: number;
-  readonly requests: CapturedRequest[];
-  /** TCP connections accepted so far (a connection attempt counts even without a request). */
-  connections(): number;
-  /** Resolves with the first request at or after index `from`. */
-  nextRequest(from?: number, timeoutMs?: number): Promise<CapturedRequest>;
-  close(): Promise<void>;
-}
+export type OtlpCapture = CaptureServer<CapturedRequest>;
 
 export async function startOtlpCapture(): Promise<OtlpCapture> {
-  const requests: CapturedRequest[] = [];
-  const waiters: (() => void)[] = [];
-  let connections = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-      let body: OtlpJsonRequest;
-      try {
-        body = JSON.parse(text) as OtlpJsonRequest;
-      } catch {
-        body = { resourceMetrics: [] };
-      }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'], headers: req.headers, body });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      for (const wake of waiters.splice(0)) wake();
-    });
+  return startCaptureServer<CapturedRequest>({
+    record: (req) => ({ method: req.method, path: req.url, contentType: req.headers['content-type'], headers: req.headers, body: parseOtlpJson(req) }),
   });
-  server.on('connection', () => { connections++; });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    connections: () => connections,
-    nextRequest(from = 0, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no OTLP request #${from} within ${timeoutMs} ms`)), timeoutMs);
-        const check = (): void => {
-          const found = requests[from];
-          if (found !== undefined) {
-            clearTimeout(timer);
-            resolve(found);
-          } else {
-            waiters.push(check);
-          }
-        };
-        check();
-      });
-    },
-    close() {
-      server.closeAllConnections();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
+}
+
+function parseOtlpJson(req: RawRequest): OtlpJsonRequest {
+  const text = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(req.body) : req.body).toString('utf8');
+  try {
+    return JSON.parse(text) as OtlpJsonRequest;
+  } catch {
+    return { resourceMetrics: [] };
+  }
 }
 
 /** Metric name → integer value of its single data point, from one OTLP JSON request. */

@@ -1,18 +1,12 @@
-// A real HTTP server on port 0 standing in for the central receiver: it records every request's
+// The test kit's capture server standing in for the central receiver: it records every request's
 // exact bytes and answers from a script (default: 202 for a new report_id, 200 duplicate for a
 // repeated one, like the real receiver).
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startCaptureServer, type CaptureReply, type RawRequest } from '@lunadefend/testkit';
 
-export interface CapturedRequest {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: Buffer;
-}
+export type CapturedRequest = RawRequest;
 
-export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+export type Reply = CaptureReply;
 
 export interface CaptureReceiver {
   readonly requests: CapturedRequest[];
@@ -27,38 +21,21 @@ export interface CaptureReceiver {
 }
 
 export async function startCaptureReceiver(): Promise<CaptureReceiver> {
-  const requests: CapturedRequest[] = [];
   const accepted = new Map<string, unknown>();
   let script: ((req: CapturedRequest) => Reply | undefined) | undefined;
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const captured: CapturedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
-      requests.push(captured);
-      const reply = script?.(captured) ?? defaultReply(captured, accepted);
-      const text = JSON.stringify(reply.body ?? {});
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
-      res.end(text);
-    });
+  const server = await startCaptureServer<CapturedRequest>({
+    record: (req) => req,
+    reply: (req) => script?.(req) ?? defaultReply(req, accepted),
   });
-  let connections = 0;
-  server.on('connection', () => connections++);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
   return {
-    requests,
+    requests: server.requests,
     accepted,
-    connections: () => connections,
-    url: () => `http://127.0.0.1:${port}/v1/reports`,
+    connections: server.connections,
+    url: () => `${server.url}/v1/reports`,
     respond: (fn) => {
       script = fn;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: server.close,
   };
 }
 
