@@ -34,10 +34,12 @@ export async function benchDashboard({ storage, yesterday, yearFrom, monthFrom, 
   });
   const { url } = await receiver.start();
   try {
+    // A browser's same-origin form POST: the receiver refuses a sign-in without Sec-Fetch-Site:
+    // same-origin and an Origin naming the host it was sent to (receiver/src/dashboard/same-origin.ts).
     const signIn = await fetch(`${url}/dashboard/sign-in`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, 'sec-fetch-site': 'same-origin' },
       body: new URLSearchParams({ token }).toString(),
     });
     const cookie = (signIn.headers.getSetCookie()[0] ?? '').split(';')[0];
