@@ -10,6 +10,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@lunadefend/config': src('./config/src/index.ts'),
+      // Before the package itself: an alias also matches every subpath of its name.
+      '@lunadefend/metrics/contract': src('./instrumentation/src/contract/index.ts'),
       '@lunadefend/metrics': src('./instrumentation/src/index.ts'),
       '@lunadefend/example-tokenizer': src('./instrumentation/examples/tokenizer/src/index.ts'),
       '@lunadefend/collector': src('./processor/src/index.ts'),

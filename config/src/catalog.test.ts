@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC_CATALOG, catalogProblems, entriesAt, latestSchemaVersion, schemaVersions, type CatalogEntry } from './catalog.js';
+import { METRIC_CATALOG, catalogProblems, entriesAt, latestSchemaVersion, schemaVersions, type CatalogEntry } from '@lunadefend/metrics/contract';
 import { REPORT_SCHEMA_VERSION } from './report-schema.js';
 
 // A later version of the catalog, as the next real metric will make it: one counter more.

@@ -17,7 +17,7 @@ export {
   type MetricTotals,
   type ReportKey,
   type ReportMetrics,
-} from './catalog.js';
+} from '@lunadefend/metrics/contract';
 export {
   MAX_COUNTER,
   REPORT_SCHEMA,
@@ -65,7 +65,7 @@ export { configuredStackId } from './collector-config-env.js';
 export { windowRuleProblem } from './window-rule.js';
 export { substituteEnv, EnvSubstitutionError, type Substitution } from './env-substitution.js';
 export { formatDuration, parseByteSize, parseDuration } from './units.js';
-export { MODE_VARIABLES, decideTelemetryMode, type ModeDecision, type TelemetryMode } from './telemetry-mode.js';
+export { MODE_VARIABLES, decideTelemetryMode, type ModeDecision, type TelemetryMode } from '@lunadefend/metrics/contract';
 export {
   EMPTY_TREE_HASH,
   HASH_BYTES,

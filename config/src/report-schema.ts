@@ -3,7 +3,19 @@
 // receiver validates every request against the version it names (docs/report-contract.md).
 
 import { deepFreeze } from './freeze.js';
-import { METRIC_CATALOG, entriesAt, schemaVersions, type MetricCatalog, type ReportMetrics } from './catalog.js';
+import {
+  METRIC_CATALOG,
+  SEMVER_PATTERN,
+  UUID_V4_PATTERN,
+  VERSION_MAX_LENGTH,
+  entriesAt,
+  schemaVersions,
+  type MetricCatalog,
+  type ReportMetrics,
+} from '@lunadefend/metrics/contract';
+
+// The identity patterns live beside the catalog in the published package, which checks them too.
+export { SEMVER_PATTERN, UUID_V4_PATTERN, VERSION_MAX_LENGTH };
 
 /** The version this code writes: the catalog's newest (catalog.test.ts holds the two together). */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -11,19 +23,8 @@ export const REPORT_SCHEMA_VERSION = 1;
 /** Largest integer a JSON number carries exactly (2^53 − 1). */
 export const MAX_COUNTER = Number.MAX_SAFE_INTEGER;
 
-/** Canonical lowercase UUID v4. */
-export const UUID_V4_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$';
-
-/** Semantic Versioning 2.0.0 (the pattern published at semver.org). */
-export const SEMVER_PATTERN =
-  '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)' +
-  '(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?' +
-  '(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$';
-
 /** A UTC timestamp with second (or millisecond) precision, always ending in Z. */
 export const UTC_TIMESTAMP_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{3})?Z$';
-
-export const VERSION_MAX_LENGTH = 64;
 
 export interface ReportWindow {
   readonly start: string;

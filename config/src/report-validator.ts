@@ -5,7 +5,7 @@
 // (the sender keeps such a report and retries: docs/report-contract.md).
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { METRIC_CATALOG, type MetricCatalog } from './catalog.js';
+import { METRIC_CATALOG, type MetricCatalog } from '@lunadefend/metrics/contract';
 import { REPORT_SCHEMA, buildReportSchemas, type DailyReport, type ReportWindow, type VersionedReport } from './report-schema.js';
 
 export const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRIC_CATALOG, zeroMetrics, type CatalogEntry } from './catalog.js';
+import { METRIC_CATALOG, zeroMetrics, type CatalogEntry } from '@lunadefend/metrics/contract';
 import { REPORT_SCHEMA, buildReportSchema, buildReportSchemas } from './report-schema.js';
 import { createReportValidator } from './report-validator.js';
 

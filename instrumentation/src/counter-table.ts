@@ -7,7 +7,7 @@
 // to the catalog twice: TypeScript rejects a case that is not a catalog name and an unhandled
 // catalog name (the `never` check), and the module refuses to load if a slot is out of order.
 
-import { METRIC_NAMES, type MetricName } from './catalog.js';
+import { METRIC_NAMES, type MetricName } from './contract/index.js';
 
 /** The catalog position of `name`, or -1 when it is not a catalog metric name. */
 export function slotOf(name: MetricName): number {

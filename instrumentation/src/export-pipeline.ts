@@ -6,7 +6,7 @@
 import { ValueType, type HrTime } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { METRIC_CATALOG } from './catalog.js';
+import { METRIC_CATALOG } from './contract/index.js';
 import type { CounterTable } from './counter-table.js';
 import { createCumulativeExporter, type ExportOutcomes } from './cumulative-exporter.js';
 import type { ExportSettings } from './export-settings.js';

@@ -10,4 +10,4 @@ export {
 } from './export-settings.js';
 export type { MetricsLogger } from './logger.js';
 export type { ExportOutcomes } from './cumulative-exporter.js';
-export type { MetricName, TelemetryMode } from './catalog.js';
+export type { MetricName, TelemetryMode } from './contract/index.js';

@@ -1,6 +1,7 @@
 // What a service loads by adding the package, seen in a fresh process: importing it (ESM) or
-// requiring it (CommonJS) loads no OpenTelemetry code and never config's YAML parser or JSON
-// Schema validator; starting it and exporting once loads the SDK and exporter, still without them.
+// requiring it (CommonJS) loads no OpenTelemetry code and no module of config/ (so never its YAML
+// parser or JSON Schema validator); starting it and exporting once loads the SDK and exporter,
+// still without them. The contract subpath, which config/ itself imports, loads only its own files.
 // Every module is recorded: ES modules by a resolve hook, CommonJS ones from require.cache.
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, startOtlpCapture, type OtlpCapture } from '@lunadefend/testkit';
-import { METRICS_CJS_PATH, METRICS_DIST_URL, runScript } from './testing/child-process.js';
+import { CONTRACT_CJS_PATH, CONTRACT_DIST_URL, METRICS_CJS_PATH, METRICS_DIST_URL, runScript } from './testing/child-process.js';
 
-const FORBIDDEN = /\/node_modules\/(yaml|ajv|ajv-formats)\/|\/config\/(src|dist)\/(collector-config|report-validator|env-substitution|units)\./;
+const FORBIDDEN = /\/node_modules\/(yaml|ajv|ajv-formats)\/|\/config\/(src|dist)\//;
 const OPENTELEMETRY = /\/node_modules\/@opentelemetry\//;
 
 // The hook appends each resolved URL to a file synchronously, so the list is complete once the
@@ -54,6 +55,28 @@ metrics.flush().then(async () => {
 });
 `;
 
+// The contract subpath alone: the modules a process holds after loading it, and its catalog's size.
+const contractEsmScript = (logFile: string): string => `
+import { register } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+writeFileSync(${JSON.stringify(logFile)}, '');
+register('data:text/javascript,' + encodeURIComponent(\`
+import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(logFile)}, resolved.url + '\\\\n');
+  return resolved;
+}\`));
+const { METRIC_CATALOG } = await import(${JSON.stringify(CONTRACT_DIST_URL)});
+const modules = [...new Set(readFileSync(${JSON.stringify(logFile)}, 'utf8').split('\\n').filter(Boolean))];
+console.log(JSON.stringify({ modules, metrics: METRIC_CATALOG.length }));
+`;
+
+const contractCjsScript = `
+const { METRIC_CATALOG } = require(${JSON.stringify(CONTRACT_CJS_PATH)});
+console.log(JSON.stringify({ modules: Object.keys(require.cache), metrics: METRIC_CATALOG.length }));
+`;
+
 interface Graphs {
   afterImport: string[];
   afterExport: string[];
@@ -85,8 +108,8 @@ describe('the module graph of a service that adds the package', () => {
   }
 
   it.each([
-    ['import (ESM)', () => esmScript(join(logDir, 'resolved.log')), '.mjs', /\/dist\/instrumentation\/src\/start-metrics\.js$/],
-    ['require (CommonJS)', () => cjsScript, '.cjs', /\/cjs\/instrumentation\/src\/start-metrics\.js$/],
+    ['import (ESM)', () => esmScript(join(logDir, 'resolved.log')), '.mjs', /\/instrumentation\/dist\/start-metrics\.js$/],
+    ['require (CommonJS)', () => cjsScript, '.cjs', /\/instrumentation\/cjs\/start-metrics\.js$/],
   ] as const)('%s loads neither yaml nor ajv, and OpenTelemetry only after start-up', async (_label, script, extension, ownModule) => {
     const graphs = await graphsOf(script(), extension);
     // The lists are real: the package's own modules are in them, and the export did happen.
@@ -97,5 +120,20 @@ describe('the module graph of a service that adds the package', () => {
     expect(graphs.afterImport.filter((m) => OPENTELEMETRY.test(m))).toEqual([]);
     expect(graphs.afterImport.filter((m) => FORBIDDEN.test(m))).toEqual([]);
     expect(graphs.afterExport.filter((m) => FORBIDDEN.test(m))).toEqual([]);
+  });
+
+  it.each([
+    ['import (ESM)', () => contractEsmScript(join(logDir, 'resolved.log')), '.mjs', /\/instrumentation\/dist\/contract\/[a-z-]+\.js$/],
+    ['require (CommonJS)', () => contractCjsScript, '.cjs', /\/instrumentation\/cjs\/contract\/[a-z-]+\.js$/],
+  ] as const)('the contract subpath, by %s, loads its own files and nothing else', async (_label, script, extension, contractModule) => {
+    const result = await runScript(script(), cleanEnv({}), extension);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const { modules, metrics } = JSON.parse(result.stdout) as { modules: string[]; metrics: number };
+    expect(metrics).toBeGreaterThan(0);
+    // The script itself is the one other module a CommonJS process lists.
+    const others = modules.filter((m) => !contractModule.test(m) && !/\/lunadefend-metrics-[^/]+\/child\.[cm]js$/.test(m));
+    expect(modules.filter((m) => contractModule.test(m)).length).toBeGreaterThanOrEqual(4);
+    expect(others).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, resourceAttributesOf, startOtlpCapture, totalsOf, type OtlpCapture } from '@lunadefend/testkit';
+import { METRIC_NAMES } from './contract/index.js';
 import { offlineLock } from './testing/offline-lock.js';
 
 const run = promisify(execFile);
@@ -41,7 +42,7 @@ const ESM_SERVICE = service(
 // A CommonJS file that would fail on a Node without require(esm) if the package were ESM-only;
 // it also proves which build it got.
 const CJS_SERVICE = service(
-  "const { startMetrics } = require('@lunadefend/metrics');\nif (!Object.keys(require.cache).some((p) => p.includes('/cjs/instrumentation/src/'))) throw new Error('not the CommonJS build');",
+  "const { startMetrics } = require('@lunadefend/metrics');\nif (!Object.keys(require.cache).some((p) => p.includes('/@lunadefend/metrics/cjs/'))) throw new Error('not the CommonJS build');",
   '3.0.0',
   'metrics.shutdown().then(() => console.log(JSON.stringify(metrics.exportOutcomes())));',
 );
@@ -87,9 +88,12 @@ describe('the packed package, installed offline into an empty project', () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
     expect(files).toContain('README.md');
-    expect(files).toContain('dist/instrumentation/src/index.js');
-    expect(files).toContain('cjs/instrumentation/src/index.js');
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('cjs/index.js');
+    expect(files).toContain('dist/contract/index.js');
+    expect(files).toContain('cjs/contract/index.js');
     expect(files).toContain('cjs/package.json');
+    expect(files).toContain('contract/package.json');
     expect(files.filter((f) => /\.test\.|testing\/|test-support|\.map$|\.tsbuildinfo$|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
@@ -115,6 +119,16 @@ describe('the packed package, installed offline into an empty project', () => {
       'lunadefend.grant.create.failure': 0,
     });
   }, 90_000);
+
+  it('serves the contract subpath to import and to require', async () => {
+    writeFileSync(join(project, 'contract.mjs'), "import { METRIC_NAMES } from '@lunadefend/metrics/contract';\nconsole.log(JSON.stringify(METRIC_NAMES));");
+    writeFileSync(join(project, 'contract.cjs'), "console.log(JSON.stringify(require('@lunadefend/metrics/contract').METRIC_NAMES));");
+    for (const file of ['contract.mjs', 'contract.cjs']) {
+      const { stdout, stderr } = await run(process.execPath, [file], { cwd: project, env: cleanEnv({}) });
+      expect(stderr).toBe('');
+      expect(JSON.parse(stdout)).toEqual(METRIC_NAMES);
+    }
+  });
 
   // node16 here; nodenext and bundler resolution are attw's part below.
   it('type-checks ESM and CommonJS services and the README examples under module node16', async () => {

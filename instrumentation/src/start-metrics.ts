@@ -7,7 +7,7 @@
 // loads and builds no SDK object at all: no exporter, no timer, no socket.
 
 import { settleWithin } from './bounded.js';
-import { SEMVER_PATTERN, UUID_V4_PATTERN, VERSION_MAX_LENGTH, decideTelemetryMode, type MetricName, type TelemetryMode } from './catalog.js';
+import { SEMVER_PATTERN, UUID_V4_PATTERN, VERSION_MAX_LENGTH, decideTelemetryMode, type MetricName, type TelemetryMode } from './contract/index.js';
 import { createCounterTable } from './counter-table.js';
 import type { ExportOutcomes } from './cumulative-exporter.js';
 import type { ExportPipeline } from './export-pipeline.js';

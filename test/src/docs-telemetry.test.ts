@@ -8,7 +8,7 @@ import { METRIC_CATALOG, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type CatalogEntry
 
 const doc = readFileSync(fileURLToPath(new URL('../../docs/telemetry.md', import.meta.url)), 'utf8');
 
-const START = '<!-- catalog table: generated from config/src/catalog.ts -->';
+const START = '<!-- catalog table: generated from instrumentation/src/contract/catalog.ts -->';
 const END = '<!-- end of catalog table -->';
 
 /** The table as the catalog says it must read: what a failing run prints is the text to paste. */

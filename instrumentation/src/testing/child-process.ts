@@ -8,9 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** file:// URL of the built package entry point, for `import` in child scripts. */
-export const METRICS_DIST_URL = pathToFileURL(fileURLToPath(new URL('../../dist/instrumentation/src/index.js', import.meta.url))).href;
+export const METRICS_DIST_URL = pathToFileURL(fileURLToPath(new URL('../../dist/index.js', import.meta.url))).href;
 /** Path of the CommonJS build's entry point, for `require` in child scripts. */
-export const METRICS_CJS_PATH = fileURLToPath(new URL('../../cjs/instrumentation/src/index.js', import.meta.url));
+export const METRICS_CJS_PATH = fileURLToPath(new URL('../../cjs/index.js', import.meta.url));
+/** The contract subpath's built entry points (ESM URL and CommonJS path). */
+export const CONTRACT_DIST_URL = pathToFileURL(fileURLToPath(new URL('../../dist/contract/index.js', import.meta.url))).href;
+export const CONTRACT_CJS_PATH = fileURLToPath(new URL('../../cjs/contract/index.js', import.meta.url));
 
 export interface ChildResult {
   readonly code: number | null;

@@ -2,7 +2,8 @@
 // from this list (typed counters, the collector's allowlist, the report schema of every version,
 // the receiver's columns and ingest function, the transparency doc's table). The list only grows:
 // a metric is added at the end with `since` one above the current schema version, and is never
-// renamed or removed (docs/report-contract.md). No dependencies: the instrumentation imports it.
+// renamed or removed (docs/report-contract.md). No dependencies: it lives in the published
+// instrumentation package (@lunadefend/metrics/contract), and @lunadefend/config re-exports it.
 
 export interface CatalogEntry {
   /** OpenTelemetry instrument name (a monotonic Sum). */
