@@ -111,8 +111,9 @@ describe('docker-compose.yml', () => {
   it('uses only variables the code reads and the configuration doc lists', () => {
     const doc = read('docs/configuration.md');
     for (const name of ours) {
-      // The collector reads most of its variables through otel-collector.yaml.
-      const code = sources(sourceOf[name]) + sources('config') + (name === 'collector' ? read('otel-collector.yaml') : '');
+      // The collector reads most of its variables through otel-collector.yaml; every part takes
+      // the telemetry mode decision from the contract, in instrumentation/src/contract/.
+      const code = sources(sourceOf[name]) + sources('config') + sources('instrumentation/src') + (name === 'collector' ? read('otel-collector.yaml') : '');
       for (const variable of Object.keys(services[name]!.environment ?? {})) {
         expect(code.includes(variable), `${name} reads ${variable}`).toBe(true);
         expect(doc, `docs/configuration.md lists ${variable}`).toContain(`\`${variable}\``);
