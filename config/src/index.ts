@@ -1,30 +1,10 @@
-export {
-  METRIC_CATALOG,
-  METRIC_NAMES,
-  REPORT_KEYS,
-  catalogEntry,
-  catalogProblems,
-  entriesAt,
-  isMetricName,
-  latestSchemaVersion,
-  reportKeyOf,
-  schemaVersions,
-  zeroMetrics,
-  type CatalogEntry,
-  type FirstReportKey,
-  type MetricCatalog,
-  type MetricName,
-  type MetricTotals,
-  type ReportKey,
-  type ReportMetrics,
-} from '@lunadefend/metrics/contract';
+// The catalog, the identity patterns and the telemetry mode decision have their one home in
+// @lunadefend/metrics/contract; config passes them on whole.
+export * from '@lunadefend/metrics/contract';
 export {
   MAX_COUNTER,
   REPORT_SCHEMA,
   REPORT_SCHEMA_VERSION,
-  SEMVER_PATTERN,
-  UUID_V4_PATTERN,
-  VERSION_MAX_LENGTH,
   buildReportSchema,
   buildReportSchemas,
   type DailyReport,
@@ -65,7 +45,6 @@ export { configuredStackId } from './collector-config-env.js';
 export { windowRuleProblem } from './window-rule.js';
 export { substituteEnv, EnvSubstitutionError, type Substitution } from './env-substitution.js';
 export { formatDuration, parseByteSize, parseDuration } from './units.js';
-export { MODE_VARIABLES, decideTelemetryMode, type ModeDecision, type TelemetryMode } from '@lunadefend/metrics/contract';
 export {
   EMPTY_TREE_HASH,
   HASH_BYTES,
