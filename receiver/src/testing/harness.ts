@@ -1,5 +1,7 @@
-// Test harness: a real receiver on 127.0.0.1 port 0 with an injected clock, a fresh SQLite file
-// (or a given store) and captured JSON log lines. Not part of the build.
+// The one in-process test receiver: the real receiver on 127.0.0.1 port 0 with an injected clock,
+// a fresh SQLite file (or a given store) and captured JSON log lines. The ingest tests use it as it
+// is (rate limits off, a settable clock); dashboard-receiver.ts is a preset of it with a
+// deployment's limits. Not part of the build.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,15 +39,20 @@ export function captureStream(lines: string[]): Writable {
   });
 }
 
-export async function startTestReceiver(
-  options: { config?: Partial<ReceiverConfig> } & Omit<ReceiverOptions, 'config' | 'now' | 'logger'> = {},
-): Promise<TestReceiver> {
+export interface TestReceiverOptions extends Omit<ReceiverOptions, 'config' | 'now' | 'logger'> {
+  readonly config?: Partial<ReceiverConfig>;
+  /** The receiver's clock; by default `clock.ms` of the returned receiver, starting at NOW_MS. */
+  readonly now?: () => Date;
+}
+
+export async function startTestReceiver(options: TestReceiverOptions = {}): Promise<TestReceiver> {
   const dir = mkdtempSync(join(tmpdir(), 'lunadefend-receiver-'));
   const logs: string[] = [];
   const clock = { ms: NOW_MS };
+  const { now = () => new Date(clock.ms), ...receiverOptions } = options;
   const receiver = createReceiver({
     retention: false,
-    ...options,
+    ...receiverOptions,
     config: {
       port: 0,
       database: { kind: 'sqlite', path: join(dir, 'receiver.db') },
@@ -53,7 +60,7 @@ export async function startTestReceiver(
       stackRateLimit: undefined,
       ...options.config,
     },
-    now: () => new Date(clock.ms),
+    now,
     logger: createLogger({ level: 'info', stream: captureStream(logs) }),
   });
   const { url } = await receiver.start();
