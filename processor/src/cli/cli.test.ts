@@ -97,13 +97,15 @@ describe('lunadefend-collector run + preview', () => {
   it('previews, byte for byte, what a later send delivers — from the open window and from the outbox', async () => {
     receiver = await startCaptureReceiver();
     // A whole-send deadline well above a loaded machine's answer time: a timed-out 202 would be resent as a duplicate.
-    fixture = makeFixture({ endpoint: receiver.url(), window: '3s', sendJitter: '0s', initialInterval: '500ms', maxInterval: '1s', timeout: '10s' });
+    // A 6 s window leaves the first preview (one CLI start-up) most of a window to finish in before
+    // the seal, even on a busy machine.
+    fixture = makeFixture({ endpoint: receiver.url(), window: '6s', sendJitter: '0s', initialInterval: '500ms', maxInterval: '1s', timeout: '10s' });
     let refuse = true;
     receiver.respond(() => (refuse ? { status: 503 } : undefined));
     const proc = spawnCollector(['run', '--config', fixture.configPath], {});
     const port = await proc.listening;
     // Post right after a window boundary so the preview and the post share one window.
-    await until('a fresh window', () => Date.now() % 3000 < 300);
+    await until('a fresh window', () => Date.now() % 6000 < 300);
     const startNs = BigInt(Date.now()) * 1_000_000n;
     expect((await postOtlp(port, otlpJson({ value: 6, startNs, timeNs: startNs + 1000n }))).status).toBe(200);
     const openPreview = runCli(['preview', '--config', fixture.configPath]);
@@ -133,5 +135,7 @@ describe('lunadefend-collector run + preview', () => {
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toEqual({ code: 0, signal: null });
     expect(proc.lines.some((l) => l.includes('"collector: stopped"'))).toBe(true);
-  });
+    // Up to a window waiting for a fresh one, a window until the seal, then CLI start-ups: looser
+    // than the suite's default hang guard.
+  }, 90_000);
 });
