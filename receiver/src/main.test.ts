@@ -1,60 +1,33 @@
 // The real `lunadefend-receiver` process (built dist/: run `npx tsc -b receiver` first).
 
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { formatUtcTimestamp } from '@lunadefend/config';
+import { ENTRY_POINTS, listeningPort, runEntry, spawnService, stopAllServices, type EntryResult, type ServiceProcess } from '@lunadefend/testkit';
 import { makeReport } from './storage/contract.js';
 import { SQLITE_MIGRATIONS } from './storage/sqlite-migrations.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'lunadefend-receiver-cli-'));
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterEach(() => stopAllServices('SIGKILL'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const baseEnv = (db: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-  PATH: process.env.PATH,
   DATABASE_URL: `sqlite:${join(dir, db)}`,
   ...extra,
 });
 
-function run(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [MAIN, ...args], { env, encoding: 'utf8', timeout: 20_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv): EntryResult => runEntry(ENTRY_POINTS.receiver, args, env, 20_000);
 
 /** Starts `serve` and resolves with the port from the "listening" log line. */
-async function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number; lines: Record<string, unknown>[] }> {
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) !== -1) {
-        const line = JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>;
-        buffered = buffered.slice(newline + 1);
-        lines.push(line);
-        if (line.msg === 'listening') resolve(Number(line.port));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
-  });
-  return { child, port, lines };
+async function serve(env: NodeJS.ProcessEnv): Promise<{ service: ServiceProcess; port: number; lines: Record<string, unknown>[] }> {
+  const service = spawnService({ name: 'receiver', entry: ENTRY_POINTS.receiver, env });
+  return { service, port: await listeningPort(service), lines: service.lines };
 }
-
-const exited = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', resolve));
 
 /** A report for the last complete 2-second window. */
 function shortWindowReport(stackId = randomUUID()) {
@@ -64,7 +37,7 @@ function shortWindowReport(stackId = randomUUID()) {
 
 describe('lunadefend-receiver', () => {
   it('serves on PORT=0, logs the bound port as JSON, accepts a short-window report and stops on SIGTERM', async () => {
-    const { child, port, lines } = await serve(baseEnv('serve.db', { PORT: '0', LUNADEFEND_WINDOW: '2s' }));
+    const { service, port, lines } = await serve(baseEnv('serve.db', { PORT: '0', LUNADEFEND_WINDOW: '2s' }));
     expect(port).toBeGreaterThan(0);
     expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ host: '127.0.0.1', tls: false });
     const response = await fetch(`http://127.0.0.1:${port}/v1/reports`, {
@@ -74,8 +47,7 @@ describe('lunadefend-receiver', () => {
     });
     expect(response.status).toBe(202);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    child.kill('SIGTERM');
-    expect(await exited(child)).toBe(0);
+    expect(await service.stop()).toBe(0);
   });
 
   it('migrates on demand and manages the block list from the command line', async () => {
@@ -88,7 +60,7 @@ describe('lunadefend-receiver', () => {
     expect(run(['blocked'], env).stdout).toContain(`${stack}\t`);
     expect(run(['block', 'not-a-uuid'], env).status).toBe(2);
 
-    const { child, port } = await serve(env);
+    const { service, port } = await serve(env);
     const post = () =>
       fetch(`http://127.0.0.1:${port}/v1/reports`, {
         method: 'POST',
@@ -96,8 +68,7 @@ describe('lunadefend-receiver', () => {
         body: JSON.stringify(shortWindowReport(stack)),
       });
     expect((await post()).status).toBe(403);
-    child.kill('SIGTERM');
-    await exited(child);
+    await service.stop();
     expect(run(['unblock', stack], env).stdout).toContain(`unblocked ${stack}`);
     // Seven Node start-ups in a row: on a busy two-core machine each can take seconds, so this
     // guard against a hang is looser than the suite's default.
@@ -117,7 +88,7 @@ describe('lunadefend-receiver', () => {
       'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
     ], { stdio: 'ignore' });
-    const { child, port, lines } = await serve(
+    const { service, port, lines } = await serve(
       baseEnv('tls.db', { PORT: '0', LUNADEFEND_TLS_CERT_FILE: cert, LUNADEFEND_TLS_KEY_FILE: key }),
     );
     expect(lines.find((l) => l.msg === 'listening')).toMatchObject({ tls: true });
@@ -130,8 +101,7 @@ describe('lunadefend-receiver', () => {
       req.end();
     });
     expect(status).toBe(200);
-    child.kill('SIGTERM');
-    await exited(child);
+    await service.stop();
   });
 
   it('makes a log key only when asked, never replaces one, and refuses to serve with a missing or foreign key file', async () => {
@@ -151,11 +121,10 @@ describe('lunadefend-receiver', () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('exists');
 
-    const { child, port } = await serve(env);
+    const { service, port } = await serve(env);
     const key = await (await fetch(`http://127.0.0.1:${port}/v1/log/key`)).text();
     expect(key.trim()).toBe(verifier);
-    child.kill('SIGTERM');
-    await exited(child);
+    await service.stop();
 
     const foreign = join(dir, 'foreign.key');
     writeFileSync(foreign, 'not a key\n');

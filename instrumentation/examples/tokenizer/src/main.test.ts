@@ -2,37 +2,37 @@
 // port read from its one stdout line, SIGTERM at the end. Its final export (made by shutdown)
 // must hold exactly the operations performed.
 
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanEnv, resourceAttributesOf, startOtlpCapture, totalsOf, type OtlpCapture } from '@lunadefend/testkit';
+import {
+  ENTRY_POINTS,
+  cleanEnv,
+  listeningPort,
+  resourceAttributesOf,
+  spawnService,
+  startOtlpCapture,
+  stopAllServices,
+  totalsOf,
+  type OtlpCapture,
+  type ServiceProcess,
+} from '@lunadefend/testkit';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const STACK_ID = '0b9f5f0e-6c1e-4f57-9a8e-2f1d8a4b7c11';
 
 interface Running {
-  readonly child: ChildProcessWithoutNullStreams;
+  readonly service: ServiceProcess;
   readonly base: string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>;
+  /** Its stdout alone (the launcher's lines mix in stderr). */
+  stdout(): string;
 }
 
+const spawnTokenizer = (env: NodeJS.ProcessEnv): ServiceProcess => spawnService({ name: 'tokenizer', entry: ENTRY_POINTS.tokenizer, env });
+
 async function startTokenizer(env: NodeJS.ProcessEnv): Promise<Running> {
-  if (!existsSync(MAIN)) throw new Error('build first: npx tsc -b instrumentation/examples/tokenizer');
-  const child = spawn(process.execPath, [MAIN], { env, stdio: 'pipe' });
+  const service = spawnTokenizer(env);
   let stdout = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout })),
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const line = stdout.split('\n')[0];
-      if (stdout.includes('\n') && line !== undefined) resolve((JSON.parse(line) as { port: number }).port);
-    });
-    child.on('close', () => reject(new Error(`tokenizer exited before listening: ${stdout}`)));
-  });
-  return { child, base: `http://127.0.0.1:${port}`, exited };
+  service.child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString('utf8'); });
+  return { service, base: `http://127.0.0.1:${await listeningPort(service)}`, stdout: () => stdout };
 }
 
 describe('example tokenizer process', () => {
@@ -40,7 +40,7 @@ describe('example tokenizer process', () => {
   let running: Running | undefined;
   beforeEach(async () => { capture = await startOtlpCapture(); });
   afterEach(async () => {
-    running?.child.kill('SIGKILL');
+    await stopAllServices('SIGKILL');
     running = undefined;
     await capture.close();
   });
@@ -72,11 +72,9 @@ describe('example tokenizer process', () => {
     expect((await post(base, '/grants', { token: tokens[4] })).status).toBe(201);
     expect((await post(base, '/grants', {})).status).toBe(400);
 
-    running.child.kill('SIGTERM');
-    const exit = await running.exited;
-    expect(exit).toMatchObject({ code: 0, signal: null });
-    expect(exit.stdout.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(exit.stdout)).toEqual({ msg: 'listening', port: expect.any(Number) as number });
+    expect(await running.service.stop('SIGTERM')).toBe(0);
+    expect(running.stdout().trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(running.stdout())).toEqual({ msg: 'listening', port: expect.any(Number) as number });
 
     const last = capture.requests.at(-1);
     expect(last).toBeDefined();
@@ -93,8 +91,7 @@ describe('example tokenizer process', () => {
 
   it('reports its package version by default and omits the stack id when none is set', async () => {
     running = await startTokenizer(cleanEnv({ PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: capture.url }));
-    running.child.kill('SIGINT');
-    expect(await running.exited).toMatchObject({ code: 0 });
+    expect(await running.service.stop('SIGINT')).toBe(0);
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(resourceAttributesOf(capture.requests.at(-1)!.body)).toEqual({ 'service.version': pkg.version });
   });
@@ -108,17 +105,13 @@ describe('example tokenizer process', () => {
     }));
     expect((await post(running.base, '/tokenize', { value: 'x' })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    running.child.kill('SIGTERM');
-    expect(await running.exited).toMatchObject({ code: 0 });
+    expect(await running.service.stop('SIGTERM')).toBe(0);
     expect(capture.connections()).toBe(0);
   });
 
   it('refuses a PORT that is not a port number', async () => {
-    const child = spawn(process.execPath, [MAIN], { env: cleanEnv({ PORT: 'eighty', LUNADEFEND_TELEMETRY: 'off' }) });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/PORT="eighty"/);
+    const refused = spawnTokenizer(cleanEnv({ PORT: 'eighty', LUNADEFEND_TELEMETRY: 'off' }));
+    expect(await refused.exited).toBe(1);
+    expect(refused.lines).toEqual([{ raw: expect.stringMatching(/PORT="eighty"/) as string }]);
   });
 });
