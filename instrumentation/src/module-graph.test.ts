@@ -16,8 +16,8 @@ const FORBIDDEN = /\/node_modules\/(yaml|ajv|ajv-formats)\/|\/config\/(src|dist)
 const OPENTELEMETRY = /\/node_modules\/@opentelemetry\//;
 
 // The hook appends each resolved URL to a file synchronously, so the list is complete once the
-// import that caused the resolutions has settled.
-const esmScript = (logFile: string): string => `
+// import that caused the resolutions has settled. Both ESM scripts start with it.
+const resolveLogHook = (logFile: string): string => `
 import { register, createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -28,7 +28,9 @@ export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
   appendFileSync(${JSON.stringify(logFile)}, resolved.url + '\\\\n');
   return resolved;
-}\`));
+}\`));`;
+
+const esmScript = (logFile: string): string => `${resolveLogHook(logFile)}
 const cache = createRequire(import.meta.url).cache;
 const graph = () => [...new Set([...readFileSync(${JSON.stringify(logFile)}, 'utf8').split('\\n').filter(Boolean),
   ...Object.keys(cache).map((path) => pathToFileURL(path).href)])];
@@ -56,17 +58,7 @@ metrics.flush().then(async () => {
 `;
 
 // The contract subpath alone: the modules a process holds after loading it, and its catalog's size.
-const contractEsmScript = (logFile: string): string => `
-import { register } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
-writeFileSync(${JSON.stringify(logFile)}, '');
-register('data:text/javascript,' + encodeURIComponent(\`
-import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(${JSON.stringify(logFile)}, resolved.url + '\\\\n');
-  return resolved;
-}\`));
+const contractEsmScript = (logFile: string): string => `${resolveLogHook(logFile)}
 const { METRIC_CATALOG } = await import(${JSON.stringify(CONTRACT_DIST_URL)});
 const modules = [...new Set(readFileSync(${JSON.stringify(logFile)}, 'utf8').split('\\n').filter(Boolean))];
 console.log(JSON.stringify({ modules, metrics: METRIC_CATALOG.length }));
